@@ -1,0 +1,1 @@
+"""One parser per source document. Parsers return plain dataclasses with line numbers; no RDF here."""
