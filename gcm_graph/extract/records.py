@@ -61,6 +61,8 @@ class PreambleInstrument:
     footnote: int | None = None
     citation: str | None = None
     """The footnote's reference for the instrument (treaty series, resolution symbol)."""
+    group: str | None = None
+    """The collective name in paragraph 2 that a footnote expands into this instrument."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class Paragraph:
     text: str
     first_line: int
     last_line: int
+    raw: str = ""
+    """The printed text with footnote markers still in it."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,70 @@
+"""The command line: a thin shell over the library. Exit codes: 0 ok, 1 validation, 2 bad input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import BUILD_DIR, SOURCES_DIR
+from .errors import GcmError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gcm-graph", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build, validate and write the release")
+    _release_options(build)
+    validate = commands.add_parser(
+        "validate", help="build the graph and validate it, write nothing"
+    )
+    validate.add_argument(
+        "--base", help="IRI base (default $GCM_BASE_URI or https://w3id.org/gcm/)"
+    )
+    validate.add_argument("--sources", type=Path, default=SOURCES_DIR)
+
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except GcmError as error:
+        print(f"gcm-graph {args.command}: {error}", file=sys.stderr)
+        report = getattr(error, "report_text", None)
+        if report:
+            print(report, file=sys.stderr)
+        return error.exit_code
+
+
+def _release_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base", help="IRI base (default $GCM_BASE_URI or https://w3id.org/gcm/)")
+    parser.add_argument("--out", type=Path, default=BUILD_DIR, help="release directory")
+    parser.add_argument("--sources", type=Path, default=SOURCES_DIR, help="sources directory")
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .pipeline import build_release, stderr_progress
+
+    print("gcm-graph build", file=sys.stderr)
+    result = build_release(args.out, args.base, args.sources, progress=stderr_progress)
+    print(f"Built {result.triples} triples into {result.out_dir}/ (SHACL: conforms)")
+    for path in sorted(result.out_dir.iterdir()):
+        print(f"  {path.name:28} {path.stat().st_size:>10,} bytes")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .pipeline import build_context
+    from .publish import merged_graph
+    from .validate import load_shapes, validate_graph
+
+    ctx = build_context(args.base, args.sources)
+    result = validate_graph(merged_graph(ctx.dataset), load_shapes())
+    print(result.text(), end="")
+    return 0 if result.conforms else 1
+
+
+COMMANDS = {"build": _build, "validate": _validate}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""The build: sources -> extract -> graph -> validate -> release, with timings per stage."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import BUILD_DIR, ONTOLOGY_FILE, SHAPES_DIR, SOURCES_DIR, base_uri
+from .context import BuildContext
+from .crosscheck import check_objective_list
+from .errors import ValidationFailure
+from .extract.objective_list import parse_objective_list
+from .extract.resolution import parse_resolution
+from .model import resolution as resolution_model
+from .model.base import describe_source
+from .publish import (
+    bind_prefixes,
+    keep_failed,
+    merged_graph,
+    release_manifest,
+    staging_dir,
+    swap_in,
+    write_dumps,
+    write_json,
+)
+from .sources import load_verified
+from .validate import ValidationResult, load_shapes, validate_graph
+from .vocab import Iris
+from .void import void_graph
+
+ModelBuilder = Callable[[BuildContext], None]
+
+# One builder per source model, in the order they run: later ones may link to earlier ones.
+MODEL_BUILDERS: tuple[ModelBuilder, ...] = (resolution_model.build,)
+
+
+@dataclass
+class StageTimer:
+    progress: Callable[[str], None] | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.progress:
+            self.progress(name)
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def stderr_progress(stage: str) -> None:
+    print(f"  {stage} ...", file=sys.stderr, flush=True)
+
+
+def build_context(
+    base: str | None = None,
+    sources_dir: Path = SOURCES_DIR,
+    timer: StageTimer | None = None,
+) -> BuildContext:
+    """Read and check the sources, and build every source's named graph and the report."""
+    timer = timer or StageTimer()
+    with timer.stage("check sources"):
+        sources = load_verified(sources_dir)
+    with timer.stage("extract"):
+        resolution = parse_resolution(sources["resolution"])
+        listed = parse_objective_list(sources["objective-list"])
+    ctx = BuildContext(iris=Iris(base_uri(base)), sources=sources, resolution=resolution)
+    bind_prefixes(ctx.dataset)
+    with timer.stage("model"):
+        for source in sources.values():
+            describe_source(ctx.source_graph(source.id).graph, ctx.iris, source)
+        for builder in MODEL_BUILDERS:
+            builder(ctx)
+    with timer.stage("cross-check"):
+        for finding in check_objective_list(resolution, listed):
+            ctx.report.add(finding)
+    return ctx
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    triples: int
+    validation: ValidationResult
+    timings: dict[str, float]
+
+
+def build_release(
+    out_dir: Path = BUILD_DIR,
+    base: str | None = None,
+    sources_dir: Path = SOURCES_DIR,
+    shapes_dir: Path = SHAPES_DIR,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build, validate and write a release to out_dir, replacing it only if all succeeded.
+
+    Raises SourceError (bad input) or ValidationFailure (the graph breaks a shape); in both
+    cases out_dir is left as it was. A release that fails validation is kept in
+    `<out_dir>.failed/` with its validation report.
+    """
+    timer = StageTimer(progress)
+    ctx = build_context(base, sources_dir, timer)
+    with timer.stage("merge"):
+        merged = merged_graph(ctx.dataset)
+    with timer.stage("validate"):
+        validation = validate_graph(merged, load_shapes(shapes_dir))
+    staged = staging_dir(out_dir)
+    try:
+        with timer.stage("write"):
+            write_release(staged, ctx, merged, validation)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    if not validation.conforms:
+        failed = keep_failed(staged, out_dir)
+        raise ValidationFailure(
+            validation.text() + f"\nThe failed release and its report are in {failed}/\n",
+            len(validation.violations),
+        )
+    swap_in(staged, out_dir)
+    return BuildResult(out_dir, len(merged), validation, dict(timer.timings))
+
+
+def write_release(out: Path, ctx: BuildContext, merged, validation: ValidationResult) -> None:
+    write_dumps(ctx.dataset, merged, out)
+    shutil.copyfile(ONTOLOGY_FILE, out / "ontology.ttl")
+    (out / "discrepancies.json").write_text(ctx.report.to_json(), encoding="utf-8")
+    (out / "discrepancies.md").write_text(ctx.report.to_markdown(), encoding="utf-8")
+    (out / "validation-report.txt").write_text(validation.text(), encoding="utf-8")
+    graph_sizes = {str(c.identifier): len(c) for c in ctx.dataset.graphs() if len(c)}
+    void = void_graph(ctx.iris, list(ctx.sources.values()), len(merged), graph_sizes)
+    (out / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
+    manifest = release_manifest(out, ctx.dataset, merged, ctx.sources.values(), ctx.iris.base)
+    write_json(out / "manifest.json", manifest)

@@ -1,0 +1,49 @@
+"""Shared test helpers: copies of the sources that a test may damage, and one built release."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gcm_graph.config import SOURCES_DIR
+from gcm_graph.pipeline import BuildResult, build_release
+
+
+def copy_sources(target: Path) -> Path:
+    destination = target / "sources"
+    shutil.copytree(SOURCES_DIR, destination)
+    return destination
+
+
+def rewrite_source(
+    sources_dir: Path, source_id: str, transform: Callable[[str], str], rehash: bool = True
+) -> Path:
+    """Change a source's text; with rehash, also its manifest hash (so that the parser sees it)."""
+    manifest_path = sources_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    entry = next(e for e in manifest["sources"] if e["id"] == source_id)
+    path = sources_dir / entry["file"]
+    path.write_text(transform(path.read_text(encoding="utf-8")), encoding="utf-8")
+    if rehash:
+        entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+        manifest_path.write_text(json.dumps(manifest, indent=2))
+    return path
+
+
+def line_number(path: Path, needle: str) -> int:
+    """The 1-based number of the first line containing needle (tests find lines by content)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+@pytest.fixture(scope="session")
+def fresh_release(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """One release built from the repository's sources, shared by the tests that only read it."""
+    return build_release(tmp_path_factory.mktemp("release") / "build")

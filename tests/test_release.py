@@ -1,0 +1,142 @@
+"""The release: its files, determinism, atomic replacement, validation failure, committed copy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, RDF
+from support import fresh_release  # noqa: F401  (fixture)
+
+from gcm_graph.cli import main
+from gcm_graph.config import BUILD_DIR, SHAPES_DIR
+from gcm_graph.errors import ValidationFailure
+from gcm_graph.pipeline import build_release
+from gcm_graph.vocab import GCM
+
+EXPECTED_FILES = {
+    "gcm.ttl",
+    "gcm.nt",
+    "gcm.trig",
+    "gcm.nq",
+    "discrepancies.json",
+    "discrepancies.md",
+    "validation-report.txt",
+    "void.ttl",
+    "ontology.ttl",
+    "manifest.json",
+}
+
+
+def read(path):
+    return path.read_bytes()
+
+
+def test_release_files_and_contract_iris(fresh_release):  # noqa: F811
+    out = fresh_release.out_dir
+    assert {p.name for p in out.iterdir()} >= EXPECTED_FILES
+    graph = Graph().parse(out / "gcm.ttl")
+    objectives = set(graph.subjects(RDF.type, GCM.Objective))
+    assert objectives == {URIRef(f"https://w3id.org/gcm/objective/{n}") for n in range(1, 24)}
+    assert len(set(graph.subjects(RDF.type, GCM.Action))) == 187
+    assert len(set(graph.subjects(RDF.type, GCM.GuidingPrinciple))) == 10
+    o7 = URIRef("https://w3id.org/gcm/objective/7")
+    assert str(graph.value(o7, DCTERMS.title)) == "Address and reduce vulnerabilities in migration"
+    assert graph.value(o7, GCM.number).toPython() == 7
+    assert graph.value(o7, GCM.commitmentParagraph).toPython() == 23
+    action = URIRef("https://w3id.org/gcm/objective/7/action/c")
+    assert (o7, GCM.hasAction, action) in graph
+    assert graph.value(action, GCM.letter).toPython() == "c"
+    assert graph.value(action, DCTERMS.description).language == "en"
+    assert graph.value(action, GCM.objective) == o7
+
+
+def test_every_dump_holds_the_same_graph(fresh_release):  # noqa: F811
+    out = fresh_release.out_dir
+    turtle = Graph().parse(out / "gcm.ttl")
+    assert isomorphic(turtle, Graph().parse(out / "gcm.nt", format="nt"))
+    for name, fmt in (("gcm.trig", "trig"), ("gcm.nq", "nquads")):
+        dataset = Dataset()
+        dataset.parse(out / name, format=fmt)
+        merged = Graph()
+        for graph in dataset.graphs():
+            merged += graph
+        assert isomorphic(turtle, merged), name
+    nt_lines = (out / "gcm.nt").read_text().splitlines()
+    assert nt_lines == sorted(nt_lines)
+
+
+def test_manifest_hashes_the_outputs_and_sources(fresh_release):  # noqa: F811
+    import hashlib
+
+    out = fresh_release.out_dir
+    manifest = json.loads((out / "manifest.json").read_text())
+    for name, digest in manifest["outputs"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+    assert manifest["sources"]["resolution"]["sha256"].startswith("89fac304")
+    assert manifest["triples"] == len(Graph().parse(out / "gcm.nt", format="nt"))
+    assert "https://w3id.org/gcm/graph/resolution" in manifest["named_graphs"]
+
+
+def test_discrepancy_report_names_the_copied_objective_20(fresh_release):  # noqa: F811
+    report = json.loads((fresh_release.out_dir / "discrepancies.json").read_text())
+    copied = [d for d in report["discrepancies"] if d["check"] == "action-list-copied"]
+    assert [(d["subject"], d["details"]["copied_from_objective"]) for d in copied] == [
+        ("objective 20", 2)
+    ]
+    markdown = (fresh_release.out_dir / "discrepancies.md").read_text()
+    assert "equal the actions of Objective 2" in markdown
+
+
+def test_two_builds_are_byte_identical(tmp_path, fresh_release):  # noqa: F811
+    again = build_release(tmp_path / "again")
+    first = {p.name: read(p) for p in fresh_release.out_dir.iterdir()}
+    second = {p.name: read(p) for p in again.out_dir.iterdir()}
+    assert first == second
+
+
+def test_committed_release_equals_a_fresh_build(fresh_release):  # noqa: F811
+    committed = {p.name: read(p) for p in BUILD_DIR.iterdir() if p.is_file()}
+    fresh = {p.name: read(p) for p in fresh_release.out_dir.iterdir()}
+    assert committed.keys() == fresh.keys()
+    changed = sorted(name for name in fresh if committed[name] != fresh[name])
+    assert not changed, f"build/ is stale, run `gcm-graph build` and commit: {changed}"
+
+
+def test_base_iri_override(tmp_path):
+    result = build_release(tmp_path / "local", base="http://localhost:8000/")
+    graph = Graph().parse(result.out_dir / "gcm.ttl")
+    assert (URIRef("http://localhost:8000/objective/1"), RDF.type, GCM.Objective) in graph
+    assert not list(graph.triples((URIRef("https://w3id.org/gcm/objective/1"), None, None)))
+
+
+def test_validation_failure_keeps_the_previous_release(tmp_path, capsys):
+    out = tmp_path / "build"
+    build_release(out)
+    before = {p.name: read(p) for p in out.iterdir()}
+    shapes = tmp_path / "shapes"
+    shutil.copytree(SHAPES_DIR, shapes)
+    core = shapes / "core.ttl"
+    # A stricter shape the real data breaks: every objective must have at least 13 actions.
+    core.write_text(
+        core.read_text().replace(
+            "sh:path gcm:hasAction ; sh:minCount 1 ;", "sh:path gcm:hasAction ; sh:minCount 13 ;"
+        )
+    )
+    with pytest.raises(ValidationFailure) as caught:
+        build_release(out, shapes_dir=shapes)
+    assert caught.value.exit_code == 1
+    assert "/objective/1>" in caught.value.report_text
+    assert {p.name: read(p) for p in out.iterdir()} == before
+    failed = tmp_path / "build.failed" / "validation-report.txt"
+    assert "SHACL validation failed" in failed.read_text()
+
+
+def test_cli_build_prints_what_was_built(tmp_path, capsys):
+    assert main(["build", "--out", str(tmp_path / "b")]) == 0
+    captured = capsys.readouterr()
+    assert "gcm.ttl" in captured.out and "conforms" in captured.out
+    assert "validate ..." in captured.err
