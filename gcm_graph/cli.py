@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
 
     build = commands.add_parser("build", help="build, validate and write the release")
     _release_options(build)
+    build.add_argument("--timings", type=Path, help="write the seconds of each stage (JSON) here")
     validate = commands.add_parser(
         "validate", help="build the graph and validate it, write nothing"
     )
@@ -46,6 +48,8 @@ def _build(args: argparse.Namespace) -> int:
 
     print("gcm-graph build", file=sys.stderr)
     result = build_release(args.out, args.base, args.sources, progress=stderr_progress)
+    if args.timings:
+        args.timings.write_text(json.dumps(result.timings, indent=2) + "\n", encoding="utf-8")
     print(f"Built {result.triples} triples into {result.out_dir}/ (SHACL: conforms)")
     for path in sorted(result.out_dir.iterdir()):
         print(f"  {path.name:28} {path.stat().st_size:>10,} bytes")

@@ -82,6 +82,8 @@ def _title_findings(
 def _copied_from(item: ListedObjective, resolution: Resolution) -> int | None:
     """The other objective whose action list this one reproduces, if any."""
     own = list_similarity(item, resolution.objective(item.number))
+    if own >= COPY_THRESHOLD:
+        return None
     best = max(
         (o for o in resolution.objectives if o.number != item.number),
         key=lambda o: list_similarity(item, o),

@@ -40,9 +40,7 @@ def test_missing_extra_and_reworded_actions(resolution):
         ("action-wording", "substantive", "objective 3 action (b)"),
         ("action-wording", "trivial", "objective 3 action (c)"),
     }
-    extra = tuple(ListedAction(a.letter, a.text, 1) for a in o3) + (
-        ListedAction("f", "Do more.", 9),
-    )
+    extra = (*(ListedAction(a.letter, a.text, 1) for a in o3), ListedAction("f", "Do more.", 9))
     findings = check_objective_list(resolution, listed_copy(resolution, o3=extra))
     assert [(f.check, f.subject) for f in findings] == [("action-extra", "objective 3 action (f)")]
 
