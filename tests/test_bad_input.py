@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import copy_sources, line_number, rewrite_source
 
 from gcm_graph.cli import main
 from gcm_graph.errors import SourceError
 from gcm_graph.pipeline import build_release
+
+from support import copy_sources, line_number, rewrite_source
 
 RESOLUTION_FILE = "un-ga-resolution-A-RES-73-195-gcm.txt"
 

@@ -7,6 +7,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from gcm_graph.config import ONTOLOGY_FILE
 from gcm_graph.vocab import GCM
+
 from support import fresh_release  # noqa: F401  (fixture)
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)

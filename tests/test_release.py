@@ -9,13 +9,14 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
-from support import fresh_release  # noqa: F401  (fixture)
 
 from gcm_graph.cli import main
 from gcm_graph.config import BUILD_DIR, SHAPES_DIR
 from gcm_graph.errors import ValidationFailure
 from gcm_graph.pipeline import build_release
 from gcm_graph.vocab import GCM
+
+from support import fresh_release  # noqa: F401  (fixture)
 
 EXPECTED_FILES = {
     "gcm.ttl",
