@@ -17,6 +17,7 @@ from .errors import ValidationFailure
 from .extract.objective_list import parse_objective_list
 from .extract.resolution import parse_resolution
 from .model import resolution as resolution_model
+from .model import sdg as sdg_model
 from .model.base import describe_source
 from .publish import (
     bind_prefixes,
@@ -36,7 +37,7 @@ from .void import void_graph
 ModelBuilder = Callable[[BuildContext], None]
 
 # One builder per source model, in the order they run: later ones may link to earlier ones.
-MODEL_BUILDERS: tuple[ModelBuilder, ...] = (resolution_model.build,)
+MODEL_BUILDERS: tuple[ModelBuilder, ...] = (resolution_model.build, sdg_model.build)
 
 
 @dataclass
