@@ -16,6 +16,10 @@ from .crosscheck import check_objective_list
 from .errors import ValidationFailure
 from .extract.objective_list import parse_objective_list
 from .extract.resolution import parse_resolution
+from .model import booklet as booklet_model
+from .model import gfmd as gfmd_model
+from .model import idm as idm_model
+from .model import instruments as instruments_model
 from .model import resolution as resolution_model
 from .model import sdg as sdg_model
 from .model.base import describe_source
@@ -37,7 +41,14 @@ from .void import void_graph
 ModelBuilder = Callable[[BuildContext], None]
 
 # One builder per source model, in the order they run: later ones may link to earlier ones.
-MODEL_BUILDERS: tuple[ModelBuilder, ...] = (resolution_model.build, sdg_model.build)
+MODEL_BUILDERS: tuple[ModelBuilder, ...] = (
+    resolution_model.build,
+    sdg_model.build,
+    booklet_model.build,
+    gfmd_model.build,
+    idm_model.build,
+    instruments_model.build,
+)
 
 
 @dataclass
@@ -130,7 +141,7 @@ def build_release(
 
 
 def write_release(out: Path, ctx: BuildContext, merged, validation: ValidationResult) -> None:
-    write_dumps(ctx.dataset, merged, out)
+    write_dumps(ctx.dataset, out)
     shutil.copyfile(ONTOLOGY_FILE, out / "ontology.ttl")
     (out / "discrepancies.json").write_text(ctx.report.to_json(), encoding="utf-8")
     (out / "discrepancies.md").write_text(ctx.report.to_markdown(), encoding="utf-8")

@@ -15,17 +15,13 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .sources import Source
 from .vocab import PREFIXES
 
-DUMP_FORMATS = {
-    "gcm.ttl": "turtle",
-    "gcm.nt": "nt",
-    "gcm.trig": "trig",
-    "gcm.nq": "nquads",
-}
+Node = URIRef | BNode | Literal
 
 
 def merged_graph(dataset: Dataset) -> Graph:
@@ -48,32 +44,52 @@ def sorted_lines(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_dumps(dataset: Dataset, merged: Graph, out: Path) -> None:
-    (out / "gcm.ttl").write_text(merged.serialize(format="turtle"), encoding="utf-8")
-    (out / "gcm.nt").write_text(sorted_lines(merged.serialize(format="nt")), encoding="utf-8")
-    (out / "gcm.nq").write_text(sorted_lines(dataset.serialize(format="nquads")), encoding="utf-8")
-    (out / "gcm.trig").write_text(_trig(dataset), encoding="utf-8")
+def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
 
 
-def _trig(dataset: Dataset) -> str:
-    """TriG with the named graphs in IRI order, each written as rdflib's (sorted) Turtle.
+def release_quads(dataset: Dataset) -> list[ox.Quad]:
+    """Every quad of the named graphs, in a stable order (graph, then N-Quads text)."""
+    quads = [
+        ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), ox.NamedNode(str(graph.identifier)))
+        for graph in dataset.graphs()
+        if isinstance(graph.identifier, URIRef) and len(graph)
+        for s, p, o in graph
+    ]
+    return sorted(quads, key=lambda q: (q.graph_name.value, str(q)))
 
-    rdflib's own TriG writer visits graphs in set order, which differs between runs.
+
+def _serialize(items: list, fmt: ox.RdfFormat) -> str:
+    """pyoxigraph's writer (fast) with the prefix lines sorted, so that the header is stable."""
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    text = ox.serialize(items, format=fmt, prefixes=prefixes).decode("utf-8")
+    lines = text.splitlines()
+    header = sorted(line for line in lines if line.startswith("@prefix"))
+    body = [line for line in lines if not line.startswith("@prefix")]
+    return "\n".join([*header, "", *body]) + "\n"
+
+
+def write_dumps(dataset: Dataset, out: Path) -> None:
+    """gcm.ttl and gcm.nt (merged), gcm.trig and gcm.nq (named graphs), all deterministic.
+
+    Written with pyoxigraph: rdflib's Turtle writer took 2.7 s of a 5 s build.
     """
-    header: list[str] = []
-    bodies: list[str] = []
-    for context in sorted(dataset.graphs(), key=lambda c: str(c.identifier)):
-        if len(context) == 0:
-            continue
-        graph = Graph()
-        bind_prefixes(graph)
-        for triple in context:
-            graph.add(triple)
-        lines = graph.serialize(format="turtle").splitlines()
-        header += [line for line in lines if line.startswith("@prefix")]
-        body = [f"    {line}" if line else "" for line in lines if not line.startswith("@prefix")]
-        bodies.append(f"<{context.identifier}> {{\n" + "\n".join(body).strip("\n") + "\n}\n")
-    return "\n".join(sorted(set(header))) + "\n\n" + "\n".join(bodies)
+    quads = release_quads(dataset)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    (out / "gcm.nt").write_text(sorted_lines(nt), encoding="utf-8")
+    (out / "gcm.nq").write_text(sorted_lines(nq), encoding="utf-8")
+    (out / "gcm.ttl").write_text(_serialize(triples, ox.RdfFormat.TURTLE), encoding="utf-8")
+    (out / "gcm.trig").write_text(_serialize(quads, ox.RdfFormat.TRIG), encoding="utf-8")
 
 
 def sha256_bytes(data: bytes) -> str:

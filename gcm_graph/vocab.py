@@ -96,6 +96,14 @@ class Iris:
     def span(self, source_id: str, first_line: int, last_line: int) -> URIRef:
         return self._iri(f"source/{source_id}/lines/{first_line}-{last_line}")
 
+    def section(self, source_id: str, number: str) -> URIRef:
+        """A numbered section of a source document ('1.1', 'IV')."""
+        return self._iri(f"source/{source_id}/section/{number}")
+
+    def footnote(self, source_id: str, number: int) -> URIRef:
+        """A footnote of a source document (its number as printed)."""
+        return self._iri(f"source/{source_id}/footnote/{number}")
+
     def graph(self, source_id: str) -> URIRef:
         return self._iri(f"graph/{source_id}")
 
