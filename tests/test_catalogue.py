@@ -93,3 +93,31 @@ def test_unknown_query_name_is_a_clear_error():
 
     with pytest.raises(UnknownQuery, match="no catalogue query 'nope'; known: "):
         find_query("nope")
+
+
+def test_instruments_of_objective_9(store):
+    # Objective 9 (a), line 336 of the resolution: "Promote ratification of, accession to and
+    # implementation of the Protocol against the Smuggling of Migrants by Land, Sea and Air,
+    # supplementing the United Nations Convention against Transnational Organized Crime".
+    found = {
+        value(r["instrument"]).rsplit("/", 1)[-1]: r for r in rows(store, "objective-instruments")
+    }
+    assert set(found) == {"smuggling-protocol", "untoc"}
+    assert value(found["smuggling-protocol"]["actions"]) == "a"
+    assert value(found["untoc"]["acronym"]) == "UNTOC"
+
+
+def test_practices_naming_mexico(store):
+    # Booklet line 289: "The matrícula consular, an ID card issued by the Mexican government to
+    # Mexican citizens abroad, helps Mexico locate its nationals ..." (Objective 4).
+    practices = rows(store, "practices-by-country")
+    consular = [r for r in practices if "matr" in value(r["title"])]
+    assert [value(r["objectives"]) for r in consular] == ["4"]
+    assert {value(r["document"]) for r in practices} >= {
+        "gcm-implementation-booklet.txt",
+        "gfmd-thematic-recollection-2007-2017.txt",
+    }
+    ranked = rows(store, "practices-per-country")
+    counts = [int(value(r["practices"])) for r in ranked]
+    assert counts == sorted(counts, reverse=True)
+    assert "MEX" in {value(r["code"]) for r in ranked}
