@@ -47,11 +47,16 @@ def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Graph:
 
 
 def validate_graph(data: Graph, shapes: Graph) -> ValidationResult:
-    """Validate without inference: the shapes state what the data must say explicitly."""
+    """Validate without inference: the shapes state what the data must say explicitly.
+
+    inplace: with no inference pyshacl does not change the data graph, and its defensive copy
+    of the ~30,000 triples took 0.7 s.
+    """
     conforms, report, _ = pyshacl.validate(
         data,
         shacl_graph=shapes,
         inference="none",
+        inplace=True,
         abort_on_first=False,
         allow_warnings=False,
         advanced=True,

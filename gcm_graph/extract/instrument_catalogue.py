@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # Kinds: SKOS concepts gcm:{key} in the scheme gcm:InstrumentKindScheme.
 KINDS: dict[str, str] = {
@@ -402,6 +402,7 @@ def ilo_entry(kind: str, number: int) -> InstrumentEntry | None:
 
 
 @lru_cache(maxsize=1)
+@cache
 def compiled() -> tuple[tuple[re.Pattern[str], InstrumentEntry, bool], ...]:
     """(pattern, entry, is a full name) for every pattern; spaces match any whitespace."""
     result = []
@@ -409,3 +410,4 @@ def compiled() -> tuple[tuple[re.Pattern[str], InstrumentEntry, bool], ...]:
         for pattern, is_name in [(p, True) for p in item.names] + [(p, False) for p in item.refs]:
             result.append((re.compile(pattern.replace(" ", r"\s+")), item, is_name))
     return tuple(result)
+
