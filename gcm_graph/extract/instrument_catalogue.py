@@ -410,4 +410,3 @@ def compiled() -> tuple[tuple[re.Pattern[str], InstrumentEntry, bool], ...]:
         for pattern, is_name in [(p, True) for p in item.names] + [(p, False) for p in item.refs]:
             result.append((re.compile(pattern.replace(" ", r"\s+")), item, is_name))
     return tuple(result)
-
