@@ -18,6 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="build, validate and write the release")
     _release_options(build)
     build.add_argument("--timings", type=Path, help="write the seconds of each stage (JSON) here")
+    build.add_argument(
+        "--no-analysis", action="store_true", help="skip the network analysis (build/analysis/)"
+    )
+    analyze = commands.add_parser("analyze", help="network analysis of a release")
+    analyze.add_argument("--release", type=Path, default=BUILD_DIR, help="release directory")
+    analyze.add_argument("--out", type=Path, help="output directory (default <release>/analysis)")
     validate = commands.add_parser(
         "validate", help="build the graph and validate it, write nothing"
     )
@@ -47,7 +53,13 @@ def _build(args: argparse.Namespace) -> int:
     from .pipeline import build_release, stderr_progress
 
     print("gcm-graph build", file=sys.stderr)
-    result = build_release(args.out, args.base, args.sources, progress=stderr_progress)
+    result = build_release(
+        args.out,
+        args.base,
+        args.sources,
+        progress=stderr_progress,
+        analysis=not args.no_analysis,
+    )
     if args.timings:
         args.timings.write_text(json.dumps(result.timings, indent=2) + "\n", encoding="utf-8")
     print(f"Built {result.triples} triples into {result.out_dir}/ (SHACL: conforms)")
@@ -67,7 +79,17 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if result.conforms else 1
 
 
-COMMANDS = {"build": _build, "validate": _validate}
+def _analyze(args: argparse.Namespace) -> int:
+    from .analysis import analyze
+    from .pipeline import stderr_progress
+
+    print("gcm-graph analyze", file=sys.stderr)
+    result = analyze(args.release, args.out, progress=stderr_progress)
+    print(f"Wrote {len(result.files)} files into {result.out_dir}/ (summary.md lists every number)")
+    return 0
+
+
+COMMANDS = {"build": _build, "validate": _validate, "analyze": _analyze}
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .analysis import analyze
 from .config import BUILD_DIR, ONTOLOGY_FILE, SHAPES_DIR, SOURCES_DIR, base_uri
 from .context import BuildContext
 from .crosscheck import check_objective_list
@@ -110,8 +111,12 @@ def build_release(
     sources_dir: Path = SOURCES_DIR,
     shapes_dir: Path = SHAPES_DIR,
     progress: Callable[[str], None] | None = None,
+    analysis: bool = True,
 ) -> BuildResult:
     """Build, validate and write a release to out_dir, replacing it only if all succeeded.
+
+    With analysis, the network analysis of the staged release is written to its analysis/
+    folder before the swap, so that a release and its analysis always agree.
 
     Raises SourceError (bad input) or ValidationFailure (the graph breaks a shape); in both
     cases out_dir is left as it was. A release that fails validation is kept in
@@ -136,6 +141,13 @@ def build_release(
             validation.text() + f"\nThe failed release and its report are in {failed}/\n",
             len(validation.violations),
         )
+    if analysis:
+        try:
+            with timer.stage("analyze"):
+                analyze(staged, staged / "analysis", progress)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
     swap_in(staged, out_dir)
     return BuildResult(out_dir, len(merged), validation, dict(timer.timings))
 

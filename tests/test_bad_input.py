@@ -17,7 +17,7 @@ RESOLUTION_FILE = "un-ga-resolution-A-RES-73-195-gcm.txt"
 
 def build_error(sources_dir, tmp_path) -> SourceError:
     with pytest.raises(SourceError) as caught:
-        build_release(tmp_path / "build", sources_dir=sources_dir)
+        build_release(tmp_path / "build", sources_dir=sources_dir, analysis=False)
     return caught.value
 
 
@@ -84,7 +84,7 @@ def test_repeated_letter_in_the_objective_list(tmp_path):
 
 def test_failed_build_leaves_the_previous_release_intact(tmp_path):
     out = tmp_path / "build"
-    build_release(out)
+    build_release(out, analysis=False)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     sources = copy_sources(tmp_path)
     rewrite_source(
@@ -93,7 +93,7 @@ def test_failed_build_leaves_the_previous_release_intact(tmp_path):
         lambda t: t.replace("- (b) Improve international", "- (c) Improve international"),
     )
     with pytest.raises(SourceError):
-        build_release(out, sources_dir=sources)
+        build_release(out, sources_dir=sources, analysis=False)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "sources"]
 

@@ -1,0 +1,186 @@
+"""Figures of the analysis (PNG and SVG): two heatmaps here, two network drawings in networks.py.
+
+Deterministic: matplotlib Figure objects (no pyplot, no global backend), fixed layout seeds,
+nodes in the graphs' stable order, and no timestamps — PNG without the Software tag, SVG
+without a date and with a fixed hash salt for its element ids.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import matplotlib
+import networkx as nx
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+from .graphs import OBJECTIVE_COLOUR, SDG_COLOURS
+from .metrics import sorted_nodes
+
+DPI = 150
+RC = {
+    "svg.hashsalt": "gcm-graph-analysis",
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 12,
+}
+TITLE_CHARS = 58
+FIGURES = {
+    "heatmap-objectives-goals": {
+        "title": "Objectives × SDGs: the number of targets of each goal the booklet lists",
+        "graph": "objective-goal",
+    },
+    "heatmap-objectives-targets": {
+        "title": "Objectives × SDG targets: which targets the booklet lists for each objective",
+        "graph": "objective-target",
+    },
+    "network-objectives-targets": {
+        "title": "The objective–target graph (objectives as squares, targets in their SDG colour)",
+        "graph": "objective-target",
+    },
+    "network-objective-projection": {
+        "title": "Objectives linked by the targets they share, coloured by Louvain community",
+        "graph": "objective-projection",
+    },
+}
+"""Every figure (file stem) with a caption and the graph it draws."""
+
+
+def save(figure: Figure, out_dir: Path, stem: str) -> list[Path]:
+    """`<stem>.png` and `<stem>.svg`, without timestamps."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    png, svg = out_dir / f"{stem}.png", out_dir / f"{stem}.svg"
+    with matplotlib.rc_context(RC):
+        figure.savefig(png, dpi=DPI, metadata={"Software": None})
+        figure.savefig(svg, metadata={"Date": None})
+    return [png, svg]
+
+
+def objective_row_label(data: dict) -> str:
+    title = textwrap.shorten(data["name"], TITLE_CHARS, placeholder="…")
+    star = " *" if data.get("all_goals") else ""
+    return f"{data['number']:>2}  {title}{star}"
+
+
+def sorted_objectives(graph: nx.Graph) -> list[str]:
+    return [n for n in sorted_nodes(graph) if graph.nodes[n]["kind"] == "objective"]
+
+
+def goal_heatmap(objective_goal: nx.Graph, goal_names: dict[int, str], out_dir: Path) -> list[Path]:
+    """Objectives × the 17 goals; a cell = the objective's listed targets under the goal."""
+    with matplotlib.rc_context(RC):
+        objectives = sorted_objectives(objective_goal)
+        goals = sorted(goal_names)
+        goal_node = {
+            data["number"]: n
+            for n, data in objective_goal.nodes(data=True)
+            if data["kind"] == "goal"
+        }
+        matrix = np.zeros((len(objectives), len(goals)), dtype=int)
+        for i, objective in enumerate(objectives):
+            for j, goal in enumerate(goals):
+                node = goal_node.get(goal)
+                if node is not None and objective_goal.has_edge(objective, node):
+                    matrix[i, j] = objective_goal.edges[objective, node]["weight"]
+        figure = Figure(figsize=(12, 9.5), layout="constrained")
+        ax = figure.add_subplot()
+        cmap = LinearSegmentedColormap.from_list("counts", ["#FFFFFF", OBJECTIVE_COLOUR, "#00304A"])
+        image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=max(1, int(matrix.max())), aspect="auto")
+        for (i, j), value in np.ndenumerate(matrix):
+            if value:
+                colour = "white" if value > matrix.max() / 2 else "black"
+                ax.text(j, i, str(value), ha="center", va="center", fontsize=8, color=colour)
+        ax.set_yticks(range(len(objectives)))
+        ax.set_yticklabels([objective_row_label(objective_goal.nodes[o]) for o in objectives])
+        ax.set_xticks(range(len(goals)))
+        ax.set_xticklabels([f"{g} {goal_names[g]}" for g in goals], rotation=55, ha="right")
+        for tick, goal in zip(ax.get_xticklabels(), goals, strict=True):
+            tick.set_color(SDG_COLOURS[goal])
+            tick.set_fontweight("bold")
+        ax.set_xticks(np.arange(-0.5, len(goals)), minor=True)
+        ax.set_yticks(np.arange(-0.5, len(objectives)), minor=True)
+        ax.grid(which="minor", color="#DDDDDD", linewidth=0.5)
+        ax.tick_params(which="minor", length=0)
+        ax.set_title("GCM objectives × SDGs: SDG targets the implementation booklet lists")
+        figure.colorbar(image, ax=ax, shrink=0.6, label="listed targets of the goal")
+        figure.text(
+            0.01,
+            0.005,
+            "* the booklet says all SDGs are relevant to the objective (not expanded into targets)",
+            fontsize=8,
+        )
+    return save(figure, out_dir, "heatmap-objectives-goals")
+
+
+def target_heatmap(objective_target: nx.Graph, out_dir: Path) -> list[Path]:
+    """Objectives × listed targets; a filled cell (in the goal's colour) = listed."""
+    with matplotlib.rc_context(RC):
+        objectives = sorted_objectives(objective_target)
+        targets = [
+            n
+            for n in sorted_nodes(objective_target)
+            if objective_target.nodes[n]["kind"] == "target"
+        ]
+        figure = Figure(figsize=(max(12, 0.24 * len(targets) + 6), 9), layout="constrained")
+        ax = figure.add_subplot()
+        for j, target in enumerate(targets):
+            colour = objective_target.nodes[target]["colour"]
+            for i, objective in enumerate(objectives):
+                if objective_target.has_edge(objective, target):
+                    ax.add_patch(Rectangle((j - 0.45, i - 0.45), 0.9, 0.9, color=colour))
+        ax.set_xlim(-0.5, len(targets) - 0.5)
+        ax.set_ylim(len(objectives) - 0.5, -0.5)
+        ax.set_yticks(range(len(objectives)))
+        ax.set_yticklabels([objective_row_label(objective_target.nodes[o]) for o in objectives])
+        ax.set_xticks(range(len(targets)))
+        ax.set_xticklabels(
+            [objective_target.nodes[t]["code"] for t in targets], rotation=90, fontsize=8
+        )
+        for tick, target in zip(ax.get_xticklabels(), targets, strict=True):
+            tick.set_color(objective_target.nodes[target]["colour"])
+        ax.set_xticks(np.arange(-0.5, len(targets)), minor=True)
+        ax.set_yticks(np.arange(-0.5, len(objectives)), minor=True)
+        ax.grid(which="minor", color="#E5E5E5", linewidth=0.5)
+        ax.tick_params(which="minor", length=0)
+        ax.set_xlabel(
+            "SDG target (the booklet lists it for the objective: filled, in the goal's colour)"
+        )
+        ax.set_title("GCM objectives × SDG targets listed in the implementation booklet")
+        ax.legend(
+            handles=goal_handles(objective_target),
+            title="SDG",
+            loc="upper left",
+            bbox_to_anchor=(1.005, 1),
+            fontsize=8,
+            frameon=False,
+        )
+        figure.text(
+            0.01,
+            0.005,
+            "Columns: the targets listed for at least one objective. * the booklet says all "
+            "SDGs are relevant to the objective (not expanded into targets)",
+            fontsize=8,
+        )
+    return save(figure, out_dir, "heatmap-objectives-targets")
+
+
+def goal_handles(graph: nx.Graph) -> list[Patch]:
+    goals = sorted({data["goal"] for _, data in graph.nodes(data=True) if data.get("goal")})
+    return [Patch(color=SDG_COLOURS[g], label=f"SDG {g}") for g in goals]
+
+
+def all_figures(
+    graphs: dict[str, nx.Graph], goal_names: dict[int, str], out_dir: Path
+) -> list[Path]:
+    from . import networks  # draws with this module's helpers
+
+    return [
+        *goal_heatmap(graphs["objective-goal"], goal_names, out_dir),
+        *target_heatmap(graphs["objective-target"], out_dir),
+        *networks.target_network(graphs["objective-target"], out_dir),
+        *networks.projection_network(graphs["objective-projection"], out_dir),
+    ]
