@@ -25,9 +25,13 @@ build: $(STAMP)
 run: $(STAMP)
 	$(BIN)/gcm-graph build
 	@echo
-	@echo "Release written to build/ (see build/manifest.json)."
+	@echo "Release written to build/ (see build/manifest.json); serving it now (Ctrl-C stops)."
+	$(BIN)/gcm-graph serve --host 127.0.0.1 --port 8000
 
+# The browser tests need Debian's chromium: installed here (as root, e.g. in CI); elsewhere
+# they are skipped with a reason unless CI=true.
 test: $(TEST_STAMP)
+	bash scripts/install-chromium.sh || echo "chromium could not be installed: browser tests skip outside CI"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

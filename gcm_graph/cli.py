@@ -21,6 +21,19 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument(
         "--no-analysis", action="store_true", help="skip the network analysis (build/analysis/)"
     )
+    serve = commands.add_parser("serve", help="serve the release (SPARQL endpoint, pages, dumps)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--base", help="IRI base of the release (default $GCM_BASE_URI or w3id)")
+    serve.add_argument("--deadline", type=float, default=10.0, help="seconds a query may run")
+    serve.add_argument("--release", type=Path, default=BUILD_DIR, help="release directory")
+    serve.add_argument("--workers", type=int, help="query worker processes")
+    query = commands.add_parser(
+        "query", help="run a catalogue query (or a .rq file) on the release"
+    )
+    query.add_argument("name", help="catalogue query name (sparql_queries/NAME.rq) or a .rq path")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--release", type=Path, default=BUILD_DIR, help="release directory")
     analyze = commands.add_parser("analyze", help="network analysis of a release")
     analyze.add_argument("--release", type=Path, default=BUILD_DIR, help="release directory")
     analyze.add_argument("--out", type=Path, help="output directory (default <release>/analysis)")
@@ -89,7 +102,34 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "validate": _validate, "analyze": _analyze}
+def _serve(args: argparse.Namespace) -> int:
+    from .serve.cli_support import serve
+
+    serve(
+        host=args.host,
+        port=args.port,
+        base_uri=args.base,
+        deadline=args.deadline,
+        release_dir=args.release,
+        workers=args.workers,
+    )
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from .serve.cli_support import run_catalogue_query
+
+    print(run_catalogue_query(args.name, args.release, args.format), end="")
+    return 0
+
+
+COMMANDS = {
+    "build": _build,
+    "validate": _validate,
+    "serve": _serve,
+    "query": _query,
+    "analyze": _analyze,
+}
 
 
 if __name__ == "__main__":

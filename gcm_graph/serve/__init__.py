@@ -1,0 +1,100 @@
+"""The linked-data service: a Flask app over the built release (see create_app).
+
+Blueprints: `sparql` (this package's /sparql endpoint) always; `gcm_graph.serve.pages:bp` and
+`gcm_graph.serve.dumps:bp` when those modules exist. Shared by all: the release (store.py), the
+format table (formats.py), CORS for every route (the data is public and read-only), and the
+`compress` extension, which views opt into with ``@compress.compressed()``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import os
+from typing import Any
+
+from flask import Flask
+from flask_compress import Compress
+from flask_cors import CORS
+
+from .. import config as project_config
+from . import formats
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    "RELEASE_DIR": str(project_config.BUILD_DIR),
+    "BASE_URI": None,  # None: $GCM_BASE_URI, else https://w3id.org/gcm/ (config.base_uri)
+    "QUERY_DEADLINE_S": 10.0,  # a query running longer is stopped (its worker killed): 504
+    "QUEUE_TIMEOUT_S": 10.0,  # extra wait for a free worker before answering 503
+    "MAX_QUERY_LENGTH": 20_000,  # characters
+    "MAX_RESULT_BYTES": 64 * 1024 * 1024,  # serialised answers above this: 422, never truncated
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies (Flask): 413 above
+    "WORKERS": max(2, min(4, os.cpu_count() or 2)),  # query worker processes
+    "THREADS": 16,  # HTTP threads of the WSGI server (wsgi.py)
+    "ALLOW_SERVICE": False,  # federated SERVICE queries (outbound connections)
+    "SANDBOX_WORKERS": True,  # seccomp: query workers cannot open Internet sockets
+    "WORKER_MEMORY_MB": 1024,  # address-space cap of a query worker (None: no cap)
+    "CACHE_MAX_AGE": 300,  # seconds, Cache-Control on query results
+    "START_QUERY_POOL": True,  # False: pages/dumps-only apps (e.g. their unit tests)
+    "COMPRESS_REGISTER": False,  # compression is opt-in per view (@compress.compressed())
+    "COMPRESS_MIMETYPES": sorted(
+        {f.media_type for f in formats.FORMATS if f.kind != "file" or f.name == "jsonfile"}
+        | {"text/css", "text/plain", "application/javascript"}
+    ),
+    "COMPRESS_ALGORITHM": ["gzip"],
+}
+
+OPTIONAL_BLUEPRINTS = (
+    "gcm_graph.serve.pages",
+    "gcm_graph.serve.dumps",
+    "gcm_graph.serve.analysis_page",
+)
+
+compress = Compress()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The app for a release directory; `config` overrides DEFAULT_CONFIG keys."""
+    from .sparql import POOL_EXTENSION
+    from .sparql import bp as sparql_bp
+    from .store import open_release
+
+    app = Flask(__name__)
+    app.config.update(DEFAULT_CONFIG)
+    app.config.update(config or {})
+    app.config["BASE_URI"] = project_config.base_uri(app.config["BASE_URI"])
+    release = open_release(str(app.config["RELEASE_DIR"]))  # ReleaseNotFound if not built
+    app.config["RELEASE_DIR"] = str(release.directory)
+    app.config["RELEASE_FINGERPRINT"] = release.fingerprint
+
+    CORS(
+        app,
+        origins="*",
+        methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
+        expose_headers=["ETag", "Last-Modified", "Content-Type", "Link", "Location"],
+        max_age=86400,
+    )
+    compress.init_app(app)
+    app.register_blueprint(sparql_bp)
+    for module_name in OPTIONAL_BLUEPRINTS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:  # a real missing dependency inside the module
+                raise
+            continue
+        app.register_blueprint(module.bp)
+
+    if app.config["START_QUERY_POOL"]:
+        from .worker import QueryPool
+
+        pool = QueryPool(
+            app.config["RELEASE_DIR"],
+            app.config["WORKERS"],
+            sandbox=app.config["SANDBOX_WORKERS"],
+            memory_mb=app.config["WORKER_MEMORY_MB"],
+        )
+        app.extensions[POOL_EXTENSION] = pool
+        atexit.register(pool.close)
+        pool.warm_up()  # the workers have loaded the release before the first request
+    return app

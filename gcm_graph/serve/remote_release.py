@@ -1,0 +1,163 @@
+"""The release, for the linked-data pages, VoID and the service description, read from a remote
+store: the same interface as store.Release (and, for `.store`, the part of pyoxigraph's Store
+that the pages use), answered by queries through remote.RemoteBackend under its sequence lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    Store,
+    Triple,
+    Variable,
+)
+
+from ..triplestore import Publication
+from .remote import NTRIPLES, RESULTS_JSON, RemoteBackend, parse_results, parse_triples
+from .remote_dataset import confine, protocol_params
+from .store import NamedGraphInfo
+
+
+class RemoteStore:
+    """The part of pyoxigraph's Store that the pages use, answered by the remote store.
+
+    Triple-pattern lookups are cached per publication record (a new release starts a new cache).
+    A blank node can be named in a query only to Virtuoso (its `<nodeID://...>` form); on other
+    stores patterns on blank nodes match nothing (the built release has none).
+    """
+
+    CACHE_ENTRIES = 20_000
+
+    def __init__(self, backend: RemoteBackend, deadline: float):
+        self.backend = backend
+        self.deadline = deadline
+        self._cache: OrderedDict[tuple, list[Quad]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _run(self, query: str, tabular: bool) -> bytes:
+        until = time.monotonic() + self.deadline
+
+        def send(record: Publication) -> bytes:
+            dataset = confine(None, record.default, frozenset(record.graphs))
+            accept = RESULTS_JSON if tabular else NTRIPLES
+            return self.backend.post(query, protocol_params(dataset), accept, until)
+
+        return self.backend.consistent(send, until)
+
+    def query(self, query: str, substitutions: Mapping | None = None):
+        if substitutions:
+            names = " ".join(str(variable) for variable in substitutions)
+            values = " ".join(str(term) for term in substitutions.values())
+            query = f"{query}\nVALUES ({names}) {{ ({values}) }}"
+        form = Store().query(query)
+        if isinstance(form, QuerySolutions | QueryBoolean):
+            return parse_results(self._run(query, True))
+        return iter(parse_triples(self._run(query, False)))
+
+    def quads_for_pattern(self, subject, predicate, object, graph_name=None) -> Iterator[Quad]:
+        terms = (subject, predicate, object, graph_name)
+        if any(isinstance(t, BlankNode) for t in terms) and not self.backend.virtuoso:
+            return iter(())  # a blank node cannot be named in a query to another store
+        record = self.backend.record()
+        key = (record.id, *(str(t) if t is not None else None for t in terms))
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return iter(cached)
+        found = self._fetch(subject, predicate, object, graph_name)
+        with self._lock:
+            self._cache[key] = found
+            while len(self._cache) > self.CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+        return iter(found)
+
+    def _fetch(self, subject, predicate, object, graph_name) -> list[Quad]:
+        slots = {"s": subject, "p": predicate, "o": object}
+        pattern = " ".join(f"?{k}" if v is None else _sparql_term(v) for k, v in slots.items())
+        wanted = [f"?{k}" for k, v in slots.items() if v is None]
+        if isinstance(graph_name, DefaultGraph):
+            where = f"{{ {pattern} }}"
+        elif isinstance(graph_name, NamedNode):
+            where = f"{{ GRAPH {graph_name} {{ {pattern} }} }}"
+        else:
+            where = f"{{ {{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} }} }}"
+            wanted.append("?g")
+        rows = parse_results(self._run(f"SELECT {' '.join(wanted) or '*'} {where}", True))
+        quads = []
+        for row in rows:
+            s, p, o = (slots[k] if slots[k] is not None else row[k] for k in "spo")
+            g = graph_name if graph_name is not None else (row["g"] or DefaultGraph())
+            quads.append(Quad(s, p, o, g))
+        return quads
+
+    def contains_named_graph(self, graph) -> bool:
+        return isinstance(graph, NamedNode) and graph.value in self.backend.record().graphs
+
+
+def _sparql_term(term) -> str:
+    """A term in query syntax; a blank node as Virtuoso names its own (`<nodeID://b123>`): the
+    labels of parse_results are Virtuoso's node ids, so a page can follow them."""
+    if isinstance(term, BlankNode):
+        return f"<nodeID://{term.value}>"
+    return str(term)
+
+
+class RemoteRelease:
+    """Same interface as store.Release, for a release published into a remote store."""
+
+    def __init__(self, backend: RemoteBackend, directory: Path, deadline: float):
+        self.backend = backend
+        self.directory = directory  # local copy of the release files, for /dumps/ (optional)
+        self.store = RemoteStore(backend, deadline)
+
+    @property
+    def fingerprint(self) -> str:
+        return self.backend.record(max_age=None).sha
+
+    def named_graphs(self) -> list[NamedGraphInfo]:
+        graphs = self.backend.record().graphs
+        return [NamedGraphInfo(name, count) for name, count in sorted(graphs.items())]
+
+    def triple_count(self) -> int:
+        return self.backend.record().default_triples
+
+    def select(self, query: str, bindings: Mapping[str, object] | None = None) -> list[dict]:
+        result = self.store.query(query, _substitutions(bindings))
+        if not isinstance(result, QuerySolutions):
+            raise ValueError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+    def ask(self, query: str, bindings: Mapping[str, object] | None = None) -> bool:
+        result = self.store.query(query, _substitutions(bindings))
+        if not isinstance(result, QueryBoolean):
+            raise ValueError("ask() needs an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Mapping[str, object] | None = None) -> list[Triple]:
+        result = self.store.query(query, _substitutions(bindings))
+        if isinstance(result, QuerySolutions | QueryBoolean):
+            raise ValueError("construct() needs a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def describe(self, iri: str) -> list[Triple]:
+        node = NamedNode(iri)
+        return self.construct(f"CONSTRUCT {{ {node} ?p ?o }} WHERE {{ {node} ?p ?o }}")
+
+
+def _substitutions(bindings: Mapping[str, object] | None) -> dict | None:
+    if not bindings:
+        return None
+    return {Variable(name): term for name, term in bindings.items()}

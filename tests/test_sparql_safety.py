@@ -1,0 +1,316 @@
+"""A public endpoint under abuse: updates, LOAD, SERVICE, runaway queries, huge results, a full pool.
+
+All against real started servers. Outbound connections are detected with a loopback listener that
+must not receive anything.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import LiveServer, start_server
+
+GCM = "https://w3id.org/gcm/"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+# Six independent patterns over the 43-triple default graph: 43**6 ~ 6e9 rows to count.
+CROSS_JOIN = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n0 ?o . "
+    "?p ?q ?r }"
+)
+TIMEOUT = 30
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A loopback TCP listener standing in for a remote SPARQL endpoint / data URL."""
+    server = socket.create_server(("127.0.0.1", 0))
+    yield server
+    server.close()
+
+
+def assert_no_connection(server: socket.socket) -> None:
+    """Connections that reached the port wait in the backlog: accept() would return them."""
+    server.settimeout(0.5)
+    with pytest.raises(TimeoutError):
+        connection, _ = server.accept()
+        connection.close()
+
+
+def triple_count(server: LiveServer) -> int:
+    response = requests.get(
+        server.sparql, params={"query": COUNT, "format": "json"}, timeout=TIMEOUT
+    )
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+# --- updates -----------------------------------------------------------------------------------
+
+
+def test_updates_are_refused_and_data_unchanged(live_server: LiveServer) -> None:
+    before = triple_count(live_server)
+    insert = f"INSERT DATA {{ <{GCM}objective/99> a <https://w3id.org/gcm/ontology#Objective> }}"
+    delete = "DELETE WHERE { ?s ?p ?o }"
+    attempts = [
+        requests.post(live_server.sparql, data={"update": insert}, timeout=TIMEOUT),
+        requests.post(
+            live_server.sparql,
+            data=delete,
+            headers={"Content-Type": "application/sparql-update"},
+            timeout=TIMEOUT,
+        ),
+        requests.post(live_server.sparql, data={"query": delete}, timeout=TIMEOUT),
+        requests.get(live_server.sparql, params={"update": "CLEAR ALL"}, timeout=TIMEOUT),
+        requests.get(live_server.sparql, params={"query": "DROP DEFAULT"}, timeout=TIMEOUT),
+    ]
+    for response in attempts:
+        assert response.status_code == 403, response.text
+        assert "read-only" in response.text
+    assert triple_count(live_server) == before == 43
+    ask = requests.get(
+        live_server.sparql,
+        params={"query": f"ASK {{ <{GCM}objective/99> ?p ?o }}"},
+        timeout=TIMEOUT,
+    )
+    assert ask.json()["boolean"] is False
+
+
+def test_load_is_refused_without_fetching(live_server: LiveServer, listener: socket.socket) -> None:
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/data.ttl"
+    for field in ("update", "query"):
+        response = requests.post(
+            live_server.sparql,
+            data={field: f"LOAD <{url}> INTO GRAPH <{GCM}graph/x>"},
+            timeout=TIMEOUT,
+        )
+        assert response.status_code == 403
+    assert_no_connection(listener)
+    assert triple_count(live_server) == 43
+
+
+# --- SERVICE -----------------------------------------------------------------------------------
+
+
+def test_service_is_refused_and_nothing_connects(
+    live_server: LiveServer, listener: socket.socket
+) -> None:
+    endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    variants = [
+        f"SELECT * WHERE {{ SERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
+        f"select * {{ service silent <{endpoint}> {{ ?s ?p ?o }} }}",
+        f"SELECT * {{ \\u0053ERVICE <{endpoint}> {{ ?s ?p ?o }} }}",
+    ]
+    for query in variants:
+        response = requests.get(live_server.sparql, params={"query": query}, timeout=TIMEOUT)
+        assert response.status_code == 403, (query, response.text)
+        assert "SERVICE" in response.text
+    assert_no_connection(listener)
+
+
+def test_service_hidden_from_the_lexical_check_still_cannot_connect(
+    live_server: LiveServer, listener: socket.socket
+) -> None:
+    """This query fools the lexical check (see test_sparql_units) and pyoxigraph does evaluate the
+    SERVICE (it connects when run outside the sandbox); the worker's seccomp filter stops it."""
+    endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    trick = (
+        "SELECT * { { BIND(1 AS ?o) FILTER(?o<'>') } UNION "
+        f"{{ SERVICE <{endpoint}> {{ ?s ?p ?x }} }} FILTER(?x != '') }}"
+    )
+    response = requests.get(live_server.sparql, params={"query": trick}, timeout=TIMEOUT)
+    assert response.status_code == 403, response.text
+    assert "Outbound connections are not allowed" in response.text
+    assert_no_connection(listener)
+    assert triple_count(live_server) == 43  # the worker still answers afterwards
+
+
+# --- deadline ----------------------------------------------------------------------------------
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _descendants(pid: int) -> set[int]:
+    result, frontier = set(), {pid}
+    while frontier:
+        children = set().union(*(_children(p) for p in frontier))
+        result |= children
+        frontier = children
+    return result
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_runaway_query_is_stopped_while_others_are_answered(live_server: LiveServer) -> None:
+    processes_before = _descendants(live_server.pid)
+    ticks_before = {pid: _cpu_ticks(pid) for pid in processes_before}
+    runaway: dict[str, object] = {}
+
+    def run_cross_join() -> None:
+        started = time.monotonic()
+        response = requests.get(live_server.sparql, params={"query": CROSS_JOIN}, timeout=TIMEOUT)
+        runaway.update(response=response, elapsed=time.monotonic() - started, end=time.monotonic())
+
+    thread = threading.Thread(target=run_cross_join)
+    thread.start()
+    time.sleep(0.5)  # the cross join is now running in one worker
+    busy = max(processes_before, key=lambda pid: _cpu_ticks(pid) - ticks_before[pid])
+
+    latencies: list[float] = []
+    finished: list[float] = []
+    statuses: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def simple_query(number: int) -> None:
+        query = f"ASK {{ <{GCM}objective/7> ?p ?o }} # client {number}"
+        started = time.monotonic()
+        response = requests.get(live_server.sparql, params={"query": query}, timeout=TIMEOUT)
+        with lock:
+            latencies.append(time.monotonic() - started)
+            finished.append(time.monotonic())
+            statuses.append((response.status_code, response.text))
+
+    clients = [threading.Thread(target=simple_query, args=(n,)) for n in range(20)]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join()
+    thread.join()
+
+    assert [status for status, _ in statuses] == [200] * 20
+    assert all('"boolean":true' in text for _, text in statuses)
+    assert max(finished) < runaway["end"]  # all answered while the runaway query was running
+    assert statistics.median(latencies) < 0.5 and max(latencies) < 1.5, latencies
+
+    response = runaway["response"]
+    assert isinstance(response, requests.Response)
+    assert response.status_code == 504
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert "2 s deadline" in response.text
+    assert live_server.deadline <= runaway["elapsed"] < live_server.deadline + 2.0
+
+    # the worker that ran it is really gone (killed), and a warm replacement answers
+    deadline = time.monotonic() + 5
+    while _alive(busy) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(busy)
+    assert triple_count(live_server) == 43
+    replacements = _descendants(live_server.pid) - processes_before
+    assert replacements, "pebble should have started a replacement worker"
+
+
+# --- a small server: one worker, tiny limits, a changed release ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_server(
+    tmp_path_factory: pytest.TempPathFactory, fixture_release: Path
+) -> Iterator[LiveServer]:
+    release = tmp_path_factory.mktemp("release")
+    for name in ("gcm.nq", "manifest.json"):
+        shutil.copy(fixture_release / name, release / name)
+    manifest = release / "manifest.json"
+    manifest.write_text(manifest.read_text().replace("fixture release", "another release"))
+    with start_server(
+        release,
+        workers=1,
+        QUEUE_TIMEOUT_S=0.5,
+        MAX_RESULT_BYTES=300,
+        MAX_QUERY_LENGTH=500,
+        WORKER_MEMORY_MB=400,
+    ) as server:
+        yield server
+
+
+def test_oversized_result_is_refused_not_truncated(small_server: LiveServer) -> None:
+    response = requests.get(
+        small_server.sparql,
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "nt"},
+        timeout=TIMEOUT,
+    )
+    assert response.status_code == 422
+    assert "larger than" in response.text
+    small = requests.get(small_server.sparql, params={"query": COUNT}, timeout=TIMEOUT)
+    assert small.status_code == 200
+
+
+def test_memory_hungry_query_kills_only_its_worker(small_server: LiveServer) -> None:
+    """Sorting a 43**5-row cross join needs far more than the 400 MB cap: the worker dies (the
+    allocation fails), the client is told why, and a replacement worker answers the next query."""
+    hungry = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o } ORDER BY ?a ?o"
+    response = requests.get(small_server.sparql, params={"query": hungry}, timeout=TIMEOUT)
+    assert response.status_code == 500
+    assert "memory" in response.text
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert requests.get(small_server.sparql, params={"query": COUNT}, timeout=TIMEOUT).ok
+
+
+def test_configured_query_length_limit(small_server: LiveServer) -> None:
+    response = requests.get(
+        small_server.sparql, params={"query": COUNT + "#" + "x" * 500}, timeout=TIMEOUT
+    )
+    assert response.status_code == 413
+    assert "at most 500" in response.text
+
+
+def test_full_pool_answers_503(small_server: LiveServer) -> None:
+    """The only worker is stuck in a runaway query: a new query is turned away after the queue
+    wait (0.5 s here), with Retry-After, instead of hanging; nothing of it runs."""
+    runaway = threading.Thread(
+        target=requests.get,
+        args=(small_server.sparql,),
+        kwargs={"params": {"query": CROSS_JOIN}, "timeout": TIMEOUT},
+    )
+    runaway.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    response = requests.get(
+        small_server.sparql, params={"query": COUNT + " # waits"}, timeout=TIMEOUT
+    )
+    waited = time.monotonic() - started
+    runaway.join()
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"] == "5"
+    assert "busy" in response.text
+    assert 0.5 <= waited < 1.5
+    # once the runaway query is stopped, the (replaced) worker answers again
+    assert requests.get(small_server.sparql, params={"query": COUNT}, timeout=TIMEOUT).ok
+
+
+def test_etag_follows_the_release(live_server: LiveServer, small_server: LiveServer) -> None:
+    """Same query, same format, other release (manifest changed): another ETag."""
+    tags = [
+        requests.get(server.sparql, params={"query": COUNT}, timeout=TIMEOUT).headers["ETag"]
+        for server in (live_server, small_server)
+    ]
+    assert tags[0] != tags[1]
