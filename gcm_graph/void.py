@@ -15,10 +15,14 @@ DUMP_MEDIA_TYPES = {
     "gcm.nq": "application/n-quads",
 }
 EXAMPLE_PATHS = ("objective/7", "objective/20/action/d", "principle/a")
+# The data carries the terms of its sources. The most restrictive licence any source states (the
+# IOM report's) is given for the whole dataset; each named graph (void:subset) states its own.
+MOST_RESTRICTIVE_LICENCE = "https://creativecommons.org/licenses/by-nc-nd/3.0/igo/"
 LICENCE_NOTE = (
-    "Code and ontology: see the repository. The data carries the terms of its sources: each "
-    "source's licence is stated on its prov:Entity (dcterms:license); the IOM report is "
-    "CC BY-NC-ND 3.0 IGO and the SDG KOS must be cited as its publisher asks."
+    "The data carries the terms of its sources: each named graph (void:subset) states the licence "
+    "of the document it was read from. The whole dataset is offered under the most restrictive of "
+    "them, CC BY-NC-ND 3.0 IGO (IOM, International Dialogue on Migration No. 33); the SDG KOS must "
+    "be cited as its publisher asks (see the sdg-kos source)."
 )
 
 
@@ -47,6 +51,8 @@ def void_graph(
         )
     )
     g.add((dataset, RDFS.comment, Literal(LICENCE_NOTE, lang="en")))
+    g.add((dataset, DCTERMS.rights, Literal(LICENCE_NOTE, lang="en")))
+    g.add((dataset, DCTERMS.license, URIRef(MOST_RESTRICTIVE_LICENCE)))
     g.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
     g.add((dataset, VOID.uriSpace, Literal(base)))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
@@ -66,9 +72,15 @@ def void_graph(
         g.add((dataset, DCTERMS.source, iris.source(source.id)))
         g.add((iris.source(source.id), DCTERMS.title, Literal(source.title, lang="en")))
         g.add((iris.source(source.id), DCTERMS.license, Literal(source.licence)))
+    by_graph = {str(iris.graph(source.id)): source for source in sources}
     for name, size in sorted(graph_sizes.items()):
         subset = URIRef(name)
         g.add((dataset, VOID.subset, subset))
         g.add((subset, RDF.type, VOID.Dataset))
         g.add((subset, VOID.triples, Literal(size, datatype=XSD.integer)))
+        source = by_graph.get(name)
+        if source is not None:
+            g.add((subset, DCTERMS.source, iris.source(source.id)))
+            url = source.metadata.get("licence_url")
+            g.add((subset, DCTERMS.license, URIRef(url) if url else Literal(source.licence)))
     return g

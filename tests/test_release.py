@@ -145,3 +145,25 @@ def test_cli_build_prints_what_was_built(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "gcm.ttl" in captured.out and "conforms" in captured.out
     assert "validate ..." in captured.err
+
+
+def test_void_describes_licences_counts_dumps_and_endpoint(fresh_release):  # noqa: F811
+    from rdflib.namespace import DCTERMS
+
+    from gcm_graph.vocab import VOID
+
+    void = Graph().parse(fresh_release.out_dir / "void.ttl")
+    dataset = URIRef("https://w3id.org/gcm/dataset")
+    manifest = json.loads((fresh_release.out_dir / "manifest.json").read_text())
+    assert void.value(dataset, VOID.triples).toPython() == manifest["triples"]
+    assert void.value(dataset, VOID.sparqlEndpoint) == URIRef("https://w3id.org/gcm/sparql")
+    assert URIRef("https://w3id.org/gcm/dumps/gcm.nt") in set(void.objects(dataset, VOID.dataDump))
+    assert void.value(dataset, DCTERMS.license) is not None
+    idm = URIRef("https://w3id.org/gcm/graph/idm")
+    assert void.value(idm, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by-nc-nd/3.0/igo/legalcode"
+    )
+    sizes = {
+        str(s): void.value(s, VOID.triples).toPython() for s in void.objects(dataset, VOID.subset)
+    }
+    assert sizes == manifest["named_graphs"]
