@@ -47,3 +47,15 @@ def line_number(path: Path, needle: str) -> int:
 def fresh_release(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """One release built from the repository's sources, shared by the tests that only read it."""
     return build_release(tmp_path_factory.mktemp("release") / "build")
+
+
+def damaged(graph, remove=(), add=()):
+    """A copy of graph with some triples removed and others added (for negative shape tests)."""
+    copy = graph.__class__()
+    for triple in graph:
+        copy.add(triple)
+    for triple in remove:
+        copy.remove(triple)
+    for triple in add:
+        copy.add(triple)
+    return copy

@@ -30,6 +30,8 @@ from gcm_graph.sources import Source, load_verified
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris
 
+from support import damaged
+
 IRIS = Iris("https://w3id.org/gcm/")
 
 # The first line of each practice, per objective, read from the booklet's
@@ -367,20 +369,9 @@ def test_booklet_graph_conforms(graph, shapes):
     assert result.conforms, result.text()
 
 
-def _damaged(graph, remove=(), add=()):
-    copy = graph.__class__()
-    for triple in graph:
-        copy.add(triple)
-    for triple in remove:
-        copy.remove(triple)
-    for triple in add:
-        copy.add(triple)
-    return copy
-
-
 def test_shape_bites_booklet_practice_without_objective(booklet, graph, shapes):
     iri = IRIS.practice(practice_at(booklet, 289).id)
-    result = validate_graph(_damaged(graph, remove=[(iri, GCM.illustrates, None)]), shapes)
+    result = validate_graph(damaged(graph, remove=[(iri, GCM.illustrates, None)]), shapes)
     assert not result.conforms
     assert any("illustrates at least the objective" in v.message for v in result.violations)
 
@@ -396,7 +387,7 @@ def test_shape_bites_artefacts_and_bad_values(booklet, graph, shapes):
         (iri, GCM.namesYear, Literal("1812", datatype=XSD.gYear)),
         (iri, GCM.namesCountry, URIRef(IRIS.base + "country/mex")),
     ]
-    result = validate_graph(_damaged(graph, add=bad), shapes)
+    result = validate_graph(damaged(graph, add=bad), shapes)
     messages = " | ".join(v.message for v in result.violations)
     assert "PDF artefact" in messages
     assert "1940-2039" in messages
@@ -406,7 +397,7 @@ def test_shape_bites_artefacts_and_bad_values(booklet, graph, shapes):
 def test_shape_bites_country_notation_mismatch(graph, shapes):
     from gcm_graph.vocab import GCM as G
 
-    damaged = _damaged(
+    broken = damaged(
         graph,
         remove=[(IRIS.country("MEX"), None, None)],
         add=[
@@ -423,7 +414,7 @@ def test_shape_bites_country_notation_mismatch(graph, shapes):
             ),
         ],
     )
-    result = validate_graph(damaged, shapes)
+    result = validate_graph(broken, shapes)
     assert any("not the code in its IRI" in v.message for v in result.violations)
 
 

@@ -36,6 +36,8 @@ from gcm_graph.sources import load_verified
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris
 
+from support import damaged
+
 IRIS = Iris("https://w3id.org/gcm/")
 
 
@@ -402,17 +404,6 @@ def shapes():
 def test_instrument_graph_conforms(graph, shapes):
     result = validate_graph(graph, shapes)
     assert result.conforms, result.text()
-
-
-def damaged(graph, remove=(), add=()):
-    copy = graph.__class__()
-    for triple in graph:
-        copy.add(triple)
-    for triple in remove:
-        copy.remove(triple)
-    for triple in add:
-        copy.add(triple)
-    return copy
 
 
 def test_shape_bites_instrument_without_kind_or_with_two_years(graph, shapes):
