@@ -28,6 +28,20 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--deadline", type=float, default=10.0, help="seconds a query may run")
     serve.add_argument("--release", type=Path, default=BUILD_DIR, help="release directory")
     serve.add_argument("--workers", type=int, help="query worker processes")
+    serve.add_argument(
+        "--backend",
+        metavar="URL",
+        help="answer from this SPARQL endpoint (a store the release was published into)",
+    )
+    publish = commands.add_parser(
+        "publish", help="load the release into a SPARQL 1.1 Graph Store Protocol endpoint"
+    )
+    publish.add_argument("--to", required=True, metavar="URL", help="Graph Store endpoint")
+    publish.add_argument("--update", metavar="URL", help="SPARQL Update endpoint (if not derived)")
+    publish.add_argument("--query", metavar="URL", help="SPARQL query endpoint (if not derived)")
+    publish.add_argument("--user", help="user name; the password is read from $GCM_STORE_PASSWORD")
+    publish.add_argument("--release", type=Path, default=BUILD_DIR, help="release directory")
+    publish.add_argument("--force", action="store_true", help="publish even if already published")
     query = commands.add_parser(
         "query", help="run a catalogue query (or a .rq file) on the release"
     )
@@ -112,6 +126,30 @@ def _serve(args: argparse.Namespace) -> int:
         deadline=args.deadline,
         release_dir=args.release,
         workers=args.workers,
+        backend=args.backend,
+    )
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    import os
+
+    from .pipeline import stderr_progress
+    from .triplestore import publish
+
+    result = publish(
+        args.release,
+        args.to,
+        update_url=args.update,
+        query_url=args.query,
+        user=args.user,
+        password=os.environ.get("GCM_STORE_PASSWORD"),
+        force=args.force,
+        progress=stderr_progress,
+    )
+    state = "published" if result.changed else "already published, nothing changed"
+    print(
+        f"Release {result.sha[:12]} {state}: {len(result.graphs)} graphs in {result.seconds:.1f} s"
     )
     return 0
 
@@ -127,6 +165,7 @@ COMMANDS = {
     "build": _build,
     "validate": _validate,
     "serve": _serve,
+    "publish": _publish,
     "query": _query,
     "analyze": _analyze,
 }

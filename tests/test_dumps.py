@@ -222,3 +222,10 @@ def test_analysis_files_are_served_with_their_media_types():
     )
     assert media_type_for_path("analysis/summary.md") == "text/markdown"
     assert media_type_for_path("gcm.ttl") == "text/turtle"
+
+
+def test_an_over_long_dump_name_is_404_not_500(ld_server):  # noqa: F811
+    """Regression (found by benchmarks/fuzz_test.py): a name longer than the file system allows
+    raised OSError in Path.is_file, and the server answered 500."""
+    response = requests.get(ld_server.at("/dumps/" + "a" * 300 + ".ttl"), timeout=30)
+    assert response.status_code == 404

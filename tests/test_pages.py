@@ -509,3 +509,11 @@ def test_built_release_pages_and_catalogue_queries(built_server):
         response = session.get(f"{root}/query", params={"example": query.stem}, timeout=60)
         assert response.status_code == 200, query.name
         assert 'id="results-table"' in response.text or 'id="ask-result"' in response.text
+
+
+def test_a_path_that_is_no_iri_is_404_not_500(ld_server):  # noqa: F811
+    """Regression (found by benchmarks/fuzz_test.py): characters not allowed in an IRI made
+    pyoxigraph's NamedNode raise, and the page answered 500."""
+    for path in ("/objective/%01", "/objective/a%20b", "/x%7Fy", "/objective/%3Cscript%3E"):
+        response = get(ld_server, path)
+        assert response.status_code == 404, (path, response.status_code)

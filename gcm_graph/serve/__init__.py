@@ -35,6 +35,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "WORKER_MEMORY_MB": 1024,  # address-space cap of a query worker (None: no cap)
     "CACHE_MAX_AGE": 300,  # seconds, Cache-Control on query results
     "START_QUERY_POOL": True,  # False: pages/dumps-only apps (e.g. their unit tests)
+    "BACKEND_URL": None,  # SPARQL endpoint to answer from instead of the embedded store (remote.py)
     "COMPRESS_REGISTER": False,  # compression is opt-in per view (@compress.compressed())
     "COMPRESS_MIMETYPES": sorted(
         {f.media_type for f in formats.FORMATS if f.kind != "file" or f.name == "jsonfile"}
@@ -46,6 +47,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
 OPTIONAL_BLUEPRINTS = (
     "gcm_graph.serve.pages",
     "gcm_graph.serve.dumps",
+    "gcm_graph.serve.health",
     "gcm_graph.serve.analysis_page",
 )
 
@@ -62,9 +64,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(DEFAULT_CONFIG)
     app.config.update(config or {})
     app.config["BASE_URI"] = project_config.base_uri(app.config["BASE_URI"])
-    release = open_release(str(app.config["RELEASE_DIR"]))  # ReleaseNotFound if not built
-    app.config["RELEASE_DIR"] = str(release.directory)
-    app.config["RELEASE_FINGERPRINT"] = release.fingerprint
+    if app.config["BACKEND_URL"]:  # answer from a remote SPARQL store (published release)
+        from .remote import install_backend
+
+        install_backend(app)
+    else:
+        release = open_release(str(app.config["RELEASE_DIR"]))  # ReleaseNotFound if not built
+        app.config["RELEASE_DIR"] = str(release.directory)
+        app.config["RELEASE_FINGERPRINT"] = release.fingerprint
 
     CORS(
         app,
@@ -85,7 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
             continue
         app.register_blueprint(module.bp)
 
-    if app.config["START_QUERY_POOL"]:
+    if app.config["START_QUERY_POOL"] and not app.config["BACKEND_URL"]:
         from .worker import QueryPool
 
         pool = QueryPool(

@@ -6,6 +6,7 @@ run_catalogue_query(name_or_path, release_dir, fmt) -> str
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -34,8 +35,14 @@ def serve(
     deadline: float = 10.0,
     release_dir: Path | str = BUILD_DIR,
     workers: int | None = None,
+    backend: str | None = None,
 ) -> None:
-    """Serve the release with waitress until Ctrl-C; prints the URLs to open once ready."""
+    """Serve the release with waitress until Ctrl-C; prints the URLs to open once ready.
+
+    With `backend`, queries are answered by that SPARQL endpoint (a store the release was
+    published into with `gcm-graph publish`), with credentials from $GCM_BACKEND_USER and
+    $GCM_BACKEND_PASSWORD; release_dir still provides /dumps/.
+    """
     from . import DEFAULT_CONFIG, create_app
     from .wsgi import run
 
@@ -44,6 +51,9 @@ def serve(
         "BASE_URI": base_uri,
         "QUERY_DEADLINE_S": deadline,
         "WORKERS": workers or DEFAULT_CONFIG["WORKERS"],
+        "BACKEND_URL": backend,
+        "BACKEND_USER": os.environ.get("GCM_BACKEND_USER"),
+        "BACKEND_PASSWORD": os.environ.get("GCM_BACKEND_PASSWORD"),
     }
     try:
         app = create_app(config)

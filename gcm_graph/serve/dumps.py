@@ -134,11 +134,18 @@ def listing_redirect() -> Response:
     return Response(status=301, headers={"Location": f"{request.script_root}/dumps/"})
 
 
+def _is_file(path: str | None) -> bool:
+    try:
+        return path is not None and Path(path).is_file()
+    except OSError:  # e.g. a name longer than the file system allows
+        return False
+
+
 @bp.get("/dumps/<path:name>")
 def dump(name: str) -> Response:
     root = _release_dir()
     joined = safe_join(str(root), name)
-    if joined is None or not Path(joined).is_file() or name.startswith(".") or "/." in name:
+    if not _is_file(joined) or name.startswith(".") or "/." in name:
         from .pages import not_found
 
         return not_found(f"No file {name} in this release; see /dumps/ for the list.")

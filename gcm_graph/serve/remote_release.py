@@ -24,7 +24,7 @@ from pyoxigraph import (
 )
 
 from ..triplestore import Publication
-from .remote import NTRIPLES, RESULTS_JSON, RemoteBackend, parse_results, parse_triples
+from .remote_backend import NTRIPLES, RESULTS_JSON, RemoteBackend, parse_results, parse_triples
 from .remote_dataset import confine, protocol_params
 from .store import NamedGraphInfo
 
@@ -69,19 +69,31 @@ class RemoteStore:
         terms = (subject, predicate, object, graph_name)
         if any(isinstance(t, BlankNode) for t in terms) and not self.backend.virtuoso:
             return iter(())  # a blank node cannot be named in a query to another store
+        # A lookup by subject (or by object) fetches everything about that term once, so that
+        # the other lookups of a page (one per label predicate, ...) are answered from it.
+        if subject is not None:
+            wide = (subject, None, None, graph_name)
+        elif object is not None:
+            wide = (None, None, object, graph_name)
+        else:
+            wide = terms
+        found = self._lookup(wide)
+        return iter([q for q in found if _matches(q, subject, predicate, object)])
+
+    def _lookup(self, terms: tuple) -> list[Quad]:
         record = self.backend.record()
         key = (record.id, *(str(t) if t is not None else None for t in terms))
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
-                return iter(cached)
-        found = self._fetch(subject, predicate, object, graph_name)
+                return cached
+        found = self._fetch(*terms)
         with self._lock:
             self._cache[key] = found
             while len(self._cache) > self.CACHE_ENTRIES:
                 self._cache.popitem(last=False)
-        return iter(found)
+        return found
 
     def _fetch(self, subject, predicate, object, graph_name) -> list[Quad]:
         slots = {"s": subject, "p": predicate, "o": object}
@@ -104,6 +116,14 @@ class RemoteStore:
 
     def contains_named_graph(self, graph) -> bool:
         return isinstance(graph, NamedNode) and graph.value in self.backend.record().graphs
+
+
+def _matches(quad: Quad, subject, predicate, object) -> bool:
+    return (
+        (subject is None or quad.subject == subject)
+        and (predicate is None or quad.predicate == predicate)
+        and (object is None or quad.object == object)
+    )
 
 
 def _sparql_term(term) -> str:

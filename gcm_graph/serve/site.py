@@ -94,7 +94,10 @@ class Site:
         """The description of an IRI and the store it came from, or None if nobody knows it."""
         if not iri.startswith(("http://", "https://")) or any(c in iri for c in '<>" {}|\\^`'):
             return None
-        node = NamedNode(iri)
+        try:
+            node = NamedNode(iri)
+        except ValueError:  # not an IRI (e.g. control characters): nothing describes it
+            return None
         from .dumps import void_store  # the VoID store depends on the release, built lazily
 
         for store in (self.release.store, void_store()):

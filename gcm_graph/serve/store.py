@@ -176,4 +176,7 @@ def current_release() -> Release:
     """The release of the running Flask app (its RELEASE_DIR setting)."""
     from flask import current_app
 
+    remote = current_app.extensions.get("gcm_release")  # set by remote.install_backend
+    if remote is not None:
+        return remote
     return open_release(str(Path(current_app.config["RELEASE_DIR"]).resolve()))

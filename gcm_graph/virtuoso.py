@@ -1,0 +1,92 @@
+"""A throw-away local Virtuoso for tests and benchmarks: Python around scripts/virtuoso.sh.
+
+    with running_virtuoso() as virtuoso:
+        publish("build", virtuoso.gsp, user=virtuoso.user, password=virtuoso.password)
+        ... virtuoso.sparql ...
+
+`shared_virtuoso()` starts one instance per Python process (tests share it across modules) and
+stops it at exit. The script installs Debian's package when it is missing; it exits with status
+3 when that is impossible here (no root/sudo or no apt-get), raised as VirtuosoUnavailable.
+"""
+
+from __future__ import annotations
+
+import atexit
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import REPO_ROOT
+
+SCRIPT = REPO_ROOT / "scripts" / "virtuoso.sh"
+UNAVAILABLE_STATUS = 3
+
+
+class VirtuosoUnavailable(RuntimeError):
+    """Virtuoso is not installed and cannot be installed on this machine."""
+
+
+@dataclass(frozen=True)
+class Virtuoso:
+    directory: Path
+    pid: int
+    sparql: str  # public, read-only query endpoint
+    sparql_auth: str  # query + update, digest auth
+    gsp: str  # Graph Store Protocol, digest auth
+    user: str
+    password: str
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        return {"user": self.user, "password": self.password}
+
+
+def start_virtuoso(timeout: float = 240.0) -> Virtuoso:
+    """Install if needed, start on free loopback ports, return once SPARQL answers."""
+    done = subprocess.run(
+        ["sh", str(SCRIPT), "start"], capture_output=True, text=True, timeout=timeout
+    )
+    if done.returncode == UNAVAILABLE_STATUS:
+        raise VirtuosoUnavailable(done.stderr.strip())
+    if done.returncode != 0:
+        raise RuntimeError(f"scripts/virtuoso.sh start failed: {done.stderr.strip()}")
+    values = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    return Virtuoso(
+        directory=Path(values["VIRTUOSO_DIR"]),
+        pid=int(values["VIRTUOSO_PID"]),
+        sparql=values["VIRTUOSO_SPARQL"],
+        sparql_auth=values["VIRTUOSO_SPARQL_AUTH"],
+        gsp=values["VIRTUOSO_GSP"],
+        user=values["VIRTUOSO_USER"],
+        password=values["VIRTUOSO_PASSWORD"],
+    )
+
+
+def stop_virtuoso(virtuoso: Virtuoso) -> None:
+    subprocess.run(["sh", str(SCRIPT), "stop", str(virtuoso.directory)], check=False, timeout=60)
+
+
+@contextmanager
+def running_virtuoso() -> Iterator[Virtuoso]:
+    virtuoso = start_virtuoso()
+    try:
+        yield virtuoso
+    finally:
+        stop_virtuoso(virtuoso)
+
+
+_shared: list[Virtuoso] = []
+_shared_lock = threading.Lock()
+
+
+def shared_virtuoso() -> Virtuoso:
+    """One instance for this process, started on first use, stopped when the process exits."""
+    with _shared_lock:
+        if not _shared:
+            virtuoso = start_virtuoso()
+            _shared.append(virtuoso)
+            atexit.register(stop_virtuoso, virtuoso)
+        return _shared[0]

@@ -1,0 +1,217 @@
+"""Several instances behind one address (gunicorn, gcm_graph/serve/replicas.py), under load:
+
+* embedded store: three instances; the release directory is switched to a new release and the
+  instances are reloaded (SIGHUP) while clients keep querying — no request fails, every answer
+  is one release's or the other's, and afterwards every instance serves the new one;
+* remote store: two instances on one Virtuoso; a new release is published while clients keep
+  querying — no request fails, no answer mixes releases, no reload is needed.
+
+Clients open a connection per request (`Connection: close`), so every failure counted is a
+request the server accepted and did not answer (docs/replicas.md discusses keep-alive clients).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pytest
+import requests
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
+from test_remote_http import require_backend_hook
+from test_virtuoso import virtuoso  # noqa: F401  (fixture)
+
+from gcm_graph.config import DEFAULT_BASE_URI, REPO_ROOT
+from gcm_graph.serve.replicas import CONFIG_ENV, replica_command
+from gcm_graph.serve.store import release_fingerprint
+from gcm_graph.triplestore import publish
+from gcm_graph.virtuoso import Virtuoso
+
+pytestmark = pytest.mark.slow
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+CLIENTS = 8
+
+
+def make_release(directory: Path, source: Path, extra: int) -> Path:
+    """The fixture release plus `extra` triples in the booklet graph (so counts tell them apart)."""
+    directory.mkdir(parents=True)
+    quads = list(parse(path=source / "gcm.nq", format=RdfFormat.N_QUADS))
+    graph = NamedNode(f"{DEFAULT_BASE_URI}graph/booklet")
+    for i in range(extra):
+        subject = NamedNode(f"{DEFAULT_BASE_URI}objective/7")
+        quads.append(Quad(subject, NamedNode("urn:test:note"), Literal(f"note {i}"), graph))
+    (directory / "gcm.nq").write_bytes(serialize(quads, format=RdfFormat.N_QUADS))
+    triples = sorted({q.triple for q in quads}, key=str)
+    (directory / "gcm.nt").write_bytes(serialize(triples, format=RdfFormat.N_TRIPLES))
+    manifest = {"base_iri": DEFAULT_BASE_URI, "extra": extra, "triples": len(triples)}
+    (directory / "manifest.json").write_text(json.dumps(manifest))
+    return directory
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def health(url: str) -> dict:
+    response = requests.get(url + "healthz", headers={"Connection": "close"}, timeout=10)
+    return response.json() if response.status_code == 200 else {}
+
+
+@contextmanager
+def replicas(instances: int, **config: object) -> Iterator[tuple[str, subprocess.Popen]]:
+    """gunicorn with `instances` workers on a free loopback port, until the block ends."""
+    bind = f"127.0.0.1:{free_port()}"
+    env = {**os.environ, CONFIG_ENV: json.dumps({"WORKERS": 1, **config})}
+    process = subprocess.Popen(
+        replica_command(bind, instances, threads=8),
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    url = f"http://{bind}/"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            with suppress(requests.ConnectionError):
+                if health(url):
+                    break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("replicas did not start: " + process.stderr.read().decode()[-2000:])
+        yield url, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=30)
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+class Load:
+    """CLIENTS threads querying COUNT (and a resource page) until stopped; tallies answers."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.answers: Counter[str] = Counter()
+        self.errors: list[str] = []
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.client, args=(n,)) for n in range(CLIENTS)]
+
+    def client(self, number: int) -> None:
+        while not self.stop.is_set():
+            try:
+                if number % 4 == 3:
+                    page = requests.get(
+                        self.url + "objective/7.ttl", headers={"Connection": "close"}, timeout=30
+                    )
+                    self.answers["page"] += 1
+                    if page.status_code != 200 or "Objective" not in page.text:
+                        self.errors.append(f"page {page.status_code}: {page.text[:200]}")
+                    continue
+                response = requests.get(
+                    self.url + "sparql",
+                    params={"query": COUNT},
+                    headers={"Accept": "application/json", "Connection": "close"},
+                    timeout=30,
+                )
+                if response.status_code != 200:
+                    self.errors.append(f"{response.status_code}: {response.text[:200]}")
+                    continue
+                self.answers[response.json()["results"]["bindings"][0]["n"]["value"]] += 1
+            except (requests.RequestException, ValueError) as error:
+                self.errors.append(repr(error))
+
+    def __enter__(self) -> Load:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+
+def wait_for_release(url: str, sha: str, instances: int, timeout: float = 60) -> set[int]:
+    """Poll /healthz until `instances` distinct instances in a row report `sha` (the instances
+    that answer are the kernel's choice: polling long enough reaches each of them)."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = health(url)
+        if body.get("release") == sha:
+            seen.add(body["instance"])
+            if len(seen) >= instances:
+                return seen
+        else:
+            seen.clear()
+        time.sleep(0.05)
+    raise AssertionError(f"not every instance serves {sha[:12]} after {timeout} s")
+
+
+def test_embedded_replicas_reload_a_new_release_under_load(
+    fixture_release: Path, tmp_path: Path
+) -> None:
+    require_backend_hook()  # /healthz
+    release_a = make_release(tmp_path / "a", fixture_release, extra=0)
+    release_b = make_release(tmp_path / "b", fixture_release, extra=1)
+    current = tmp_path / "current"
+    current.symlink_to(release_a)
+    with replicas(3, RELEASE_DIR=str(current), QUERY_DEADLINE_S=10.0) as (url, master):
+        instances = wait_for_release(url, release_fingerprint(release_a), 3)
+        assert len(instances) == 3, "one address, three instances answering"
+        with Load(url) as load:
+            time.sleep(1.5)
+            switched = tmp_path / "switch"
+            switched.symlink_to(release_b)
+            switched.replace(current)  # atomic: instances started from now on read B
+            master.send_signal(signal.SIGHUP)
+            reload_started = time.monotonic()
+            wait_for_release(url, release_fingerprint(release_b), 3)
+            print(f"reloaded in {time.monotonic() - reload_started:.1f} s")
+            before = dict(load.answers)
+            time.sleep(1.0)
+        after = {k: load.answers[k] - before.get(k, 0) for k in load.answers}
+    print(f"answers {dict(load.answers)}, errors {len(load.errors)}")
+    assert load.errors == []
+    assert load.answers["43"] > 0 and load.answers["44"] > 0  # old release, then the new one
+    assert set(load.answers) <= {"43", "44", "page"}
+    assert after.get("43", 0) == 0 and after["44"] > 0
+
+
+def test_remote_replicas_follow_a_release_published_under_load(
+    virtuoso: Virtuoso,  # noqa: F811
+    fixture_release: Path,
+    tmp_path: Path,
+) -> None:
+    require_backend_hook()
+    release_a = make_release(tmp_path / "a", fixture_release, extra=0)
+    release_b = make_release(tmp_path / "b", fixture_release, extra=1)
+    publish(release_a, virtuoso.gsp, **virtuoso.credentials)
+    shutil.copytree(release_a, tmp_path / "dumps")
+    config = {"RELEASE_DIR": str(tmp_path / "dumps"), "BACKEND_URL": virtuoso.sparql}
+    with replicas(2, **config) as (url, _master), Load(url) as load:
+        time.sleep(1.0)
+        publish(release_b, virtuoso.gsp, **virtuoso.credentials)
+        wait_for_release(url, release_fingerprint(release_b), 2)
+        time.sleep(1.0)
+    print(f"answers {dict(load.answers)}, errors {len(load.errors)}")
+    assert load.errors == []
+    assert load.answers["43"] > 0 and load.answers["44"] > 0
+    assert set(load.answers) <= {"43", "44", "page"}

@@ -1,0 +1,293 @@
+"""Publishing a release into a real Virtuoso (scripts/virtuoso.sh): layout, fidelity, idempotence,
+replacement, and no answer that mixes two releases while one replaces the other.
+
+The releases here are synthetic (graphs under https://example.org/gcm-test/, so they never meet
+the releases that tests/test_remote_*.py publish into the same Virtuoso). Virtuoso is started once
+per test process (gcm_graph.virtuoso.shared_virtuoso); without it these tests skip, except in CI
+(CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
+
+from gcm_graph.serve.remote_backend import BackendError, RemoteBackend
+from gcm_graph.triplestore import (
+    STABLE,
+    SWITCHING,
+    Publication,
+    PublishError,
+    StoreClient,
+    merged_graph_iri,
+    publish,
+    resolve_endpoints,
+    write_state_update,
+)
+from gcm_graph.virtuoso import Virtuoso, VirtuosoUnavailable, shared_virtuoso
+
+pytestmark = pytest.mark.slow
+
+BASE = "https://example.org/gcm-test/"
+EX = "https://example.org/gcm-test/thing/"
+SOURCES = ("alpha", "beta", "gamma")
+PER_GRAPH = 500  # triples per graph in the big releases (swaps long enough to overlap readers)
+COUNTS_BY_GRAPH = """SELECT ?g (COUNT(*) AS ?n) WHERE {
+  { ?s ?p ?o BIND("default" AS ?g) } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso() -> Virtuoso:
+    try:
+        return shared_virtuoso()
+    except VirtuosoUnavailable as error:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"Virtuoso cannot be installed here: {error}")
+
+
+def graph(source: str) -> str:
+    return f"{BASE}graph/{source}"
+
+
+def write_release(directory: Path, quads: list[Quad], label: str) -> Path:
+    """A release directory as the build writes one: gcm.nq, gcm.nt (the merge), manifest.json."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "gcm.nq").write_bytes(serialize(sorted(quads, key=str), format=RdfFormat.N_QUADS))
+    merged = sorted({q.triple for q in quads}, key=str)
+    (directory / "gcm.nt").write_bytes(serialize(merged, format=RdfFormat.N_TRIPLES))
+    outputs = {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.glob("gcm.*"))
+    }
+    manifest = {"base_iri": BASE, "label": label, "outputs": outputs}
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    return directory
+
+
+def release_quads(label: str, sources=SOURCES, size: int = 20) -> list[Quad]:
+    """`size` triples per graph, a literal naming the release on each, and one triple shared by
+    every graph (so the merged graph is smaller than the sum: it is a set)."""
+    quads = []
+    for source in sources:
+        g = NamedNode(graph(source))
+        for i in range(size):
+            subject = NamedNode(f"{EX}{source}/{i}")
+            quads.append(
+                Quad(subject, NamedNode(EX + "label"), Literal(f"{label} {i}", language="en"), g)
+            )
+        quads.append(Quad(NamedNode(EX + "shared"), NamedNode(EX + "in"), Literal("all"), g))
+    return quads
+
+
+def client_for(virtuoso: Virtuoso) -> StoreClient:
+    return StoreClient(resolve_endpoints(virtuoso.gsp, None, None), **virtuoso.credentials)
+
+
+def snapshot(client: StoreClient, graphs: list[str]) -> set[str]:
+    """Every quad of the given graphs, as N-Quads lines."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    rows = client.select(
+        f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    )
+    return {json.dumps(row, sort_keys=True) for row in rows}
+
+
+def test_known_layouts_give_update_and_query_endpoints() -> None:
+    virtuoso = resolve_endpoints("http://h:8890/sparql-graph-crud-auth", None, None)
+    assert (virtuoso.update, virtuoso.query) == ("http://h:8890/sparql-auth",) * 2
+    fuseki = resolve_endpoints("http://h:3030/ds/data", None, None)
+    assert (fuseki.update, fuseki.query) == ("http://h:3030/ds/update", "http://h:3030/ds/query")
+    with pytest.raises(PublishError, match="unknown Graph Store layout"):
+        resolve_endpoints("http://h/gsp", None, None)
+    given = resolve_endpoints("http://h/gsp", "http://h/u", "http://h/q")
+    assert (given.update, given.query) == ("http://h/u", "http://h/q")
+
+
+def test_publish_loads_every_graph_and_the_merge_faithfully(
+    virtuoso: Virtuoso, tmp_path: Path
+) -> None:
+    quads = release_quads("first")
+    release = write_release(tmp_path / "a", quads, "a")
+    result = publish(release, virtuoso.gsp, **virtuoso.credentials)
+    assert result.changed
+    client = client_for(virtuoso)
+    expected = {graph(s): 21 for s in SOURCES} | {merged_graph_iri(BASE): 61}
+    assert client.counts(expected) == expected == result.graphs
+    # What went in comes out: the merged graph equals the release's gcm.nt, term for term.
+    response = requests.get(
+        virtuoso.gsp.replace("-auth", ""),
+        params={"graph": merged_graph_iri(BASE)},
+        headers={"Accept": "application/n-triples"},
+        timeout=30,
+    )
+    stored = {q.triple for q in parse(response.content, format=RdfFormat.N_TRIPLES)}
+    assert stored == {q.triple for q in parse(path=release / "gcm.nt", format=RdfFormat.N_TRIPLES)}
+    record, values = client.publication(BASE)
+    assert values == 1 and record is not None
+    assert (record.state, record.sha) == (STABLE, result.sha)
+    assert record.graphs == {graph(s): 21 for s in SOURCES}
+    assert (record.default, record.default_triples) == (merged_graph_iri(BASE), 61)
+
+
+def test_publishing_the_same_release_again_changes_nothing(
+    virtuoso: Virtuoso, tmp_path: Path
+) -> None:
+    release = write_release(tmp_path / "a", release_quads("same"), "same")
+    first = publish(release, virtuoso.gsp, **virtuoso.credentials)
+    client = client_for(virtuoso)
+    graphs = [graph(s) for s in SOURCES] + [merged_graph_iri(BASE)]
+    before, (record_before, _) = snapshot(client, graphs), client.publication(BASE)
+    again = publish(release, virtuoso.gsp, **virtuoso.credentials)
+    assert not again.changed and again.sha == first.sha
+    assert client.publication(BASE)[0] == record_before  # not even the record was rewritten
+    forced = publish(release, virtuoso.gsp, force=True, **virtuoso.credentials)
+    assert forced.changed
+    assert snapshot(client, graphs) == before
+
+
+def test_a_new_release_replaces_the_old_one_and_leaves_no_staging(
+    virtuoso: Virtuoso, tmp_path: Path
+) -> None:
+    publish(
+        write_release(tmp_path / "a", release_quads("old"), "old"),
+        virtuoso.gsp,
+        **virtuoso.credentials,
+    )
+    smaller = release_quads("new", sources=("alpha", "beta"), size=5)
+    publish(write_release(tmp_path / "b", smaller, "new"), virtuoso.gsp, **virtuoso.credentials)
+    client = client_for(virtuoso)
+    live = client.counts([graph(s) for s in SOURCES] + [merged_graph_iri(BASE)])
+    assert live == {graph("alpha"): 6, graph("beta"): 6, merged_graph_iri(BASE): 11}
+    labels = client.select(
+        f"SELECT DISTINCT ?l {{ GRAPH <{graph('alpha')}> {{ ?s <{EX}label> ?l }} }}"
+    )
+    assert {row["l"].split()[0] for row in labels} == {"new"}
+    leftovers = client.select(
+        'SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "urn:gcm-graph:staging:")) }'
+    )
+    assert leftovers == []
+
+
+def test_virtuoso_update_requests_are_not_all_or_nothing(virtuoso: Virtuoso) -> None:
+    """Why publish does not rely on one Update request: a failing operation does not undo the
+    operations before it in the same request (Virtuoso 7.2.5)."""
+    client = client_for(virtuoso)
+    marker = f"{BASE}graph/atomicity-probe"
+    with pytest.raises(PublishError):
+        client.update(
+            f"INSERT DATA {{ GRAPH <{marker}> {{ <{EX}a> <{EX}b> 1 }} }} ;\n"
+            f"DROP GRAPH <{BASE}graph/never-created>"
+        )
+    assert client.counts([marker]) == {marker: 1}
+    client.update(f"DROP SILENT GRAPH <{marker}>")
+
+
+@pytest.fixture
+def two_big_releases(tmp_path: Path) -> Iterator[tuple[Path, Path, dict, dict]]:
+    a_quads = release_quads("A", size=PER_GRAPH)
+    b_quads = [q for q in release_quads("B", size=PER_GRAPH) if not q.subject.value.endswith("/0")]
+    expected = {}
+    for label, quads in (("A", a_quads), ("B", b_quads)):
+        counts = Counter(q.graph_name.value for q in quads)
+        counts["default"] = len({q.triple for q in quads})
+        expected[label] = dict(counts)
+    yield (
+        write_release(tmp_path / "A", a_quads, "A"),
+        write_release(tmp_path / "B", b_quads, "B"),
+        expected["A"],
+        expected["B"],
+    )
+
+
+def test_readers_never_see_half_of_each_release(virtuoso: Virtuoso, two_big_releases) -> None:
+    """Readers through the remote backend's sequence lock, while A and B replace each other three
+    times: every answer is exactly A's or exactly B's graph sizes. Readers that query Virtuoso
+    directly (no lock) are counted too, to show what the lock is for (not asserted: timing)."""
+    release_a, release_b, counts_a, counts_b = two_big_releases
+    publish(release_a, virtuoso.gsp, **virtuoso.credentials)
+    backend = RemoteBackend(virtuoso.sparql, BASE, max_connections=8)
+    seen: Counter[str] = Counter()
+    direct: Counter[str] = Counter()
+    stop, publishing = threading.Event(), threading.Event()
+
+    def classify(rows: list[dict]) -> str:
+        got = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+        return "A" if got == counts_a else "B" if got == counts_b else "mixed"
+
+    def locked_reader() -> None:
+        while not stop.is_set():
+            until = time.monotonic() + 20
+
+            def send(record: Publication, until: float = until) -> bytes:
+                params = [("default-graph-uri", record.default)]
+                params += [("named-graph-uri", g) for g in record.graphs]
+                return backend.post(
+                    COUNTS_BY_GRAPH, params, "application/sparql-results+json", until
+                )
+
+            during = publishing.is_set()
+            try:
+                body = backend.consistent(send, until)
+            except BackendError as error:  # a switch longer than our patience: never a mix
+                seen["unavailable"] += 1
+                assert error.status == 503
+                continue
+            seen[classify(json.loads(body)["results"]["bindings"])] += 1
+            seen["started during a publish"] += during
+            time.sleep(0.01)
+
+    def direct_reader() -> None:
+        session = requests.Session()
+        while not stop.is_set():
+            params = [("query", COUNTS_BY_GRAPH), ("default-graph-uri", merged_graph_iri(BASE))]
+            params += [("named-graph-uri", graph(s)) for s in SOURCES]
+            response = session.post(
+                virtuoso.sparql, data=params, headers={"Accept": "application/sparql-results+json"}
+            )
+            direct[classify(response.json()["results"]["bindings"])] += 1
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=locked_reader) for _ in range(3)]
+    threads.append(threading.Thread(target=direct_reader))
+    for thread in threads:
+        thread.start()
+    try:
+        for release in (release_b, release_a, release_b):
+            publishing.set()
+            result = publish(release, virtuoso.gsp, **virtuoso.credentials)
+            publishing.clear()
+            print("publish", {k: round(v, 2) for k, v in result.seconds.items()})
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    print(f"through the lock: {dict(seen)}; direct: {dict(direct)}")
+    assert seen["mixed"] == 0
+    assert seen["A"] > 0 and seen["B"] > 0 and seen["started during a publish"] > 0
+
+
+def test_an_unfinished_switch_is_never_served_and_a_publish_repairs_it(
+    virtuoso: Virtuoso, tmp_path: Path
+) -> None:
+    release = write_release(tmp_path / "a", release_quads("repair"), "repair")
+    published = publish(release, virtuoso.gsp, **virtuoso.credentials)
+    client = client_for(virtuoso)
+    crashed = Publication(SWITCHING, published.sha, "crashed-publisher", merged_graph_iri(BASE))
+    client.update(write_state_update(BASE, crashed))  # as a publisher dying mid-swap leaves it
+    backend = RemoteBackend(virtuoso.sparql, BASE)
+    with pytest.raises(BackendError) as refused:
+        backend.record(until=time.monotonic() + 0.5)
+    assert refused.value.status == 503 and "switched in" in refused.value.message
+    assert publish(release, virtuoso.gsp, **virtuoso.credentials).changed  # not a no-op
+    assert backend.record(until=time.monotonic() + 5).state == STABLE
