@@ -30,17 +30,25 @@ def timed(command: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--no-analysis", action="store_true", help="time the graph release alone (no analysis/)"
+    )
     args = parser.parse_args()
+    extra = ["--no-analysis"] if args.no_analysis else []
     builds, imports, stages = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.runs):
             timings = Path(tmp) / f"timings-{i}.json"
             out = Path(tmp) / "build"
-            builds.append(
-                timed(
-                    [str(BIN / "gcm-graph"), "build", "--out", str(out), "--timings", str(timings)]
-                )
-            )
+            command = [
+                str(BIN / "gcm-graph"),
+                "build",
+                "--out",
+                str(out),
+                "--timings",
+                str(timings),
+            ]
+            builds.append(timed(command + extra))
             stages.append(json.loads(timings.read_text()))
             imports.append(
                 timed([sys.executable, "-c", "import rdflib, pyshacl, gcm_graph.pipeline"])

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import analyze
 from .config import BUILD_DIR, ONTOLOGY_FILE, SHAPES_DIR, SOURCES_DIR, base_uri
 from .context import BuildContext
 from .crosscheck import check_objective_list
@@ -142,6 +141,8 @@ def build_release(
             len(validation.violations),
         )
     if analysis:
+        from .analysis import analyze  # matplotlib and networkx: loaded only when used
+
         try:
             with timer.stage("analyze"):
                 analyze(staged, staged / "analysis", progress)
