@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -24,6 +22,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import requests
+
+from gcm_graph.serve.launch import launched
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -74,36 +74,15 @@ def wsgi_server(
     deadline: float = 10.0,
     **config: object,
 ) -> Iterator[Server]:
-    command = [
-        sys.executable,
-        "-m",
-        "gcm_graph.serve.wsgi",
-        "--host=127.0.0.1",
-        "--port=0",
-        f"--release-dir={release_dir}",
-        f"--deadline={deadline}",
-        f"--workers={workers}",
-        f"--threads={threads}",
-        f"--config-json={json.dumps(config)}",
-    ]
-    process = subprocess.Popen(
-        command,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(x) for x in process.stdout], daemon=True).start()
-    try:
-        while True:
-            line = lines.get(timeout=START_TIMEOUT_S)
-            if line.startswith("listening on "):
-                yield Server(line.split()[-1], process.pid)
-                return
-    finally:
-        _stop(process)
+    with launched(
+        release_dir,
+        deadline=deadline,
+        workers=workers,
+        threads=threads,
+        config=config,
+        startup_timeout=START_TIMEOUT_S,
+    ) as (url, pid):
+        yield Server(url, pid)
 
 
 @contextmanager

@@ -8,21 +8,15 @@ tests using it are skipped). Both are started once per session and stopped at th
 
 from __future__ import annotations
 
-import json
-import os
-import queue
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from gcm_graph.config import BUILD_DIR, REPO_ROOT
+from gcm_graph.config import BUILD_DIR
+from gcm_graph.serve.launch import launched
 
 FIXTURE_RELEASE = Path(__file__).parent / "fixtures" / "release"
 TEST_DEADLINE_S = 2.0
@@ -50,63 +44,15 @@ def start_server(
     **config: object,
 ) -> Iterator[LiveServer]:
     """Run `python -m gcm_graph.serve.wsgi` on a free loopback port until the block ends."""
-    command = [
-        sys.executable,
-        "-m",
-        "gcm_graph.serve.wsgi",
-        "--host=127.0.0.1",
-        "--port=0",
-        f"--release-dir={release_dir}",
-        f"--deadline={deadline}",
-        f"--workers={workers}",
-        f"--threads={threads}",
-        f"--config-json={json.dumps(config)}",
-    ]
-    process = subprocess.Popen(
-        command,
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group: the workers go with it
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    stderr: list[str] = []
-    threading.Thread(target=_pump, args=(process.stdout, lines.put), daemon=True).start()
-    threading.Thread(target=_pump, args=(process.stderr, stderr.append), daemon=True).start()
-    try:
-        url = _wait_for_url(lines, process, stderr)
-        yield LiveServer(url, process.pid, Path(release_dir), deadline)
-    finally:
-        _stop(process)
-
-
-def _pump(stream, sink) -> None:
-    for line in stream:
-        sink(line)
-
-
-def _wait_for_url(lines: queue.Queue[str], process: subprocess.Popen, stderr: list[str]) -> str:
-    while True:
-        try:
-            line = lines.get(timeout=STARTUP_TIMEOUT_S)
-        except queue.Empty:
-            raise RuntimeError("server did not start:\n" + "".join(stderr)) from None
-        if line.startswith("listening on "):
-            return line.split()[-1]
-        if process.poll() is not None:
-            raise RuntimeError("server exited:\n" + "".join(stderr))
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)  # waitress stops, the app closes its pool
-        with suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=15)
-    with suppress(ProcessLookupError):  # whatever is left of the group (workers, forkserver)
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=15)
+    with launched(
+        release_dir,
+        deadline=deadline,
+        workers=workers,
+        threads=threads,
+        config=config,
+        startup_timeout=STARTUP_TIMEOUT_S,
+    ) as (url, pid):
+        yield LiveServer(url, pid, Path(release_dir), deadline)
 
 
 @pytest.fixture(scope="session")
