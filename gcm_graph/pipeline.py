@@ -71,6 +71,14 @@ def stderr_progress(stage: str) -> None:
     print(f"  {stage} ...", file=sys.stderr, flush=True)
 
 
+def build_models(ctx: BuildContext, builders: tuple[ModelBuilder, ...] = MODEL_BUILDERS) -> None:
+    """Describe every source in its named graph, then run the model builders in order."""
+    for source in ctx.sources.values():
+        describe_source(ctx.source_graph(source.id).graph, ctx.iris, source)
+    for builder in builders:
+        builder(ctx)
+
+
 def build_context(
     base: str | None = None,
     sources_dir: Path = SOURCES_DIR,
@@ -86,10 +94,7 @@ def build_context(
     ctx = BuildContext(iris=Iris(base_uri(base)), sources=sources, resolution=resolution)
     bind_prefixes(ctx.dataset)
     with timer.stage("model"):
-        for source in sources.values():
-            describe_source(ctx.source_graph(source.id).graph, ctx.iris, source)
-        for builder in MODEL_BUILDERS:
-            builder(ctx)
+        build_models(ctx)
     with timer.stage("cross-check"):
         for finding in check_objective_list(resolution, listed):
             ctx.report.add(finding)

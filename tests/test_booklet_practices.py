@@ -23,8 +23,8 @@ from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model import booklet as booklet_model
 from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
-from gcm_graph.model.base import describe_source
 from gcm_graph.model.booklet import check_actions
+from gcm_graph.pipeline import build_models
 from gcm_graph.publish import merged_graph
 from gcm_graph.sources import Source, load_verified
 from gcm_graph.validate import load_shapes, validate_graph
@@ -173,11 +173,7 @@ def test_titles(booklet):
 @pytest.fixture(scope="module")
 def context(sources):
     ctx = BuildContext(IRIS, sources, parse_resolution(sources["resolution"]))
-    for source in sources.values():
-        describe_source(ctx.source_graph(source.id).graph, IRIS, source)
-    resolution_model.build(ctx)
-    booklet_model.build(ctx)
-    instruments_model.build(ctx)
+    build_models(ctx, (resolution_model.build, booklet_model.build, instruments_model.build))
     return ctx
 
 

@@ -30,7 +30,7 @@ from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model import booklet as booklet_model
 from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
-from gcm_graph.model.base import describe_source
+from gcm_graph.pipeline import build_models
 from gcm_graph.publish import merged_graph
 from gcm_graph.sources import load_verified
 from gcm_graph.validate import load_shapes, validate_graph
@@ -54,11 +54,7 @@ def resolution(sources):
 @pytest.fixture(scope="module")
 def context(sources, resolution):
     ctx = BuildContext(IRIS, sources, resolution)
-    for source in sources.values():
-        describe_source(ctx.source_graph(source.id).graph, IRIS, source)
-    resolution_model.build(ctx)
-    booklet_model.build(ctx)
-    instruments_model.build(ctx)
+    build_models(ctx, (resolution_model.build, booklet_model.build, instruments_model.build))
     return ctx
 
 
