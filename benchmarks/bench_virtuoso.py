@@ -35,7 +35,7 @@ from serving import REPO, wsgi_server
 sys.path.insert(0, str(REPO))
 
 from gcm_graph.catalogue import catalogue
-from gcm_graph.triplestore import merged_graph_iri, publish
+from gcm_graph.publish import merged_graph_iri, publish
 from gcm_graph.virtuoso import running_virtuoso
 
 # No compression for anyone: Virtuoso's is off (scripts/virtuoso.sh), and gzip of a few KB only

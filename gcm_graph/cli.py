@@ -97,7 +97,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from .pipeline import build_context
-    from .publish import merged_graph
+    from .release import merged_graph
     from .validate import load_shapes, validate_graph
 
     ctx = build_context(args.base, args.sources)
@@ -135,7 +135,7 @@ def _publish(args: argparse.Namespace) -> int:
     import os
 
     from .pipeline import stderr_progress
-    from .triplestore import publish
+    from .publish import publish
 
     result = publish(
         args.release,

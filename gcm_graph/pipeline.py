@@ -23,7 +23,7 @@ from .model import instruments as instruments_model
 from .model import resolution as resolution_model
 from .model import sdg as sdg_model
 from .model.base import describe_source
-from .publish import (
+from .release import (
     bind_prefixes,
     keep_failed,
     merged_graph,

@@ -25,7 +25,7 @@ from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
 from gcm_graph.model.booklet import check_actions
 from gcm_graph.pipeline import build_models
-from gcm_graph.publish import merged_graph
+from gcm_graph.release import merged_graph
 from gcm_graph.sources import Source, load_verified
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris

@@ -4,7 +4,7 @@ Every test of tests/test_sparql_http.py (protocol, formats, negotiation, dataset
 service description, caching, CORS, real clients) and the backend-independent tests of
 tests/test_sparql_safety.py (updates, LOAD and SERVICE refused, nothing connects) run here against
 a server started with BACKEND_URL = Virtuoso's /sparql, the fixture release published into it by
-gcm_graph.triplestore.publish. The module's `live_server` fixture overrides conftest's for them.
+gcm_graph.publish.publish. The module's `live_server` fixture overrides conftest's for them.
 Then the tests that only make sense for a remote store: its deadline, dataset confinement,
 /healthz.
 """
@@ -33,9 +33,9 @@ from test_sparql_safety import (  # noqa: F401  (re-run here; `listener` is thei
 from test_virtuoso import virtuoso  # noqa: F401  (fixture)
 
 from gcm_graph.config import DEFAULT_BASE_URI
+from gcm_graph.publish import StoreClient, publish, resolve_endpoints
 from gcm_graph.serve import DEFAULT_CONFIG, OPTIONAL_BLUEPRINTS
 from gcm_graph.serve.store import release_fingerprint
-from gcm_graph.triplestore import StoreClient, publish, resolve_endpoints
 from gcm_graph.virtuoso import Virtuoso
 
 pytestmark = pytest.mark.slow

@@ -32,9 +32,9 @@ from test_remote_http import require_backend_hook
 from test_virtuoso import virtuoso  # noqa: F401  (fixture)
 
 from gcm_graph.config import DEFAULT_BASE_URI, REPO_ROOT
+from gcm_graph.publish import publish
 from gcm_graph.serve.replicas import CONFIG_ENV, replica_command
 from gcm_graph.serve.store import release_fingerprint
-from gcm_graph.triplestore import publish
 from gcm_graph.virtuoso import Virtuoso
 
 pytestmark = pytest.mark.slow

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pyoxigraph import QueryResultsFormat, Store
 
+from gcm_graph.publish import STABLE, Publication, parse_state
 from gcm_graph.serve.remote import is_describe
 from gcm_graph.serve.remote_backend import parse_results
 from gcm_graph.serve.remote_dataset import (
@@ -20,7 +21,6 @@ from gcm_graph.serve.remote_dataset import (
     protocol_params,
     split_dataset_clauses,
 )
-from gcm_graph.triplestore import STABLE, Publication, parse_state
 
 G = "https://w3id.org/gcm/graph/"
 

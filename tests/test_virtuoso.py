@@ -22,8 +22,7 @@ import pytest
 import requests
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
-from gcm_graph.serve.remote_backend import BackendError, RemoteBackend
-from gcm_graph.triplestore import (
+from gcm_graph.publish import (
     STABLE,
     SWITCHING,
     Publication,
@@ -34,6 +33,7 @@ from gcm_graph.triplestore import (
     resolve_endpoints,
     write_state_update,
 )
+from gcm_graph.serve.remote_backend import BackendError, RemoteBackend
 from gcm_graph.virtuoso import Virtuoso, VirtuosoUnavailable, shared_virtuoso
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ The service keeps its own behaviour; only evaluation moves. For every query:
    here, by pyoxigraph, in the negotiated format: the bytes a client gets do not depend on the
    store's serialisers, and a partial answer (Virtuoso's "anytime" results) is never passed on;
 4. it is accepted only if the store's publication record read *after* it equals the stable
-   record it was sent under (sequence lock; see gcm_graph/triplestore.py), so an answer never
+   record it was sent under (sequence lock; see gcm_graph/publish.py), so an answer never
    mixes two releases. While a release is being switched in, queries wait (within their deadline).
 
 Failures: store unreachable -> 502; store overloaded (503/429), no free connection, or a switch
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
 
-from ..triplestore import Publication
+from ..publish import Publication
 from . import formats
 from .guard import skeleton
 from .remote_backend import (

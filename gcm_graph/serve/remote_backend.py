@@ -1,5 +1,5 @@
 """HTTP to a remote SPARQL store: bounded connections, deadlines, clear failures, and the
-publication record read as a sequence lock (see gcm_graph/triplestore.py and remote.py).
+publication record read as a sequence lock (see gcm_graph/publish.py and remote.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pyoxigraph import (
 )
 from requests.adapters import HTTPAdapter
 
-from ..triplestore import Publication, parse_state, state_query
+from ..publish import Publication, parse_state, state_query
 from .worker import DeadlineExceeded, PoolBusy
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from pyoxigraph import (
     Variable,
 )
 
-from ..triplestore import Publication
+from ..publish import Publication
 from .remote_backend import NTRIPLES, RESULTS_JSON, RemoteBackend, parse_results, parse_triples
 from .remote_dataset import confine, protocol_params
 from .store import NamedGraphInfo

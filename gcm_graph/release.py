@@ -1,0 +1,149 @@
+"""Writing a release: dumps in every format, VoID/DCAT, reports and a manifest, swapped in atomically.
+
+A release is written to a fresh sibling directory and replaces the previous one only when every
+file is written; the previous release is never touched before that. Outputs are deterministic:
+sorted N-Triples and N-Quads, serialisers fed in a stable order, no timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+
+from .sources import Source
+from .vocab import PREFIXES
+
+Node = URIRef | BNode | Literal
+
+
+def merged_graph(dataset: Dataset) -> Graph:
+    """All named graphs in one graph (the default-graph view of the release)."""
+    merged = Graph()
+    bind_prefixes(merged)
+    for context in dataset.graphs():
+        for triple in context:
+            merged.add(triple)
+    return merged
+
+
+def bind_prefixes(graph: Graph) -> None:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+
+
+def sorted_lines(text: str) -> str:
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    return "\n".join(lines) + "\n"
+
+
+def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def release_quads(dataset: Dataset) -> list[ox.Quad]:
+    """Every quad of the named graphs, in a stable order (graph, then N-Quads text)."""
+    quads = [
+        ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), ox.NamedNode(str(graph.identifier)))
+        for graph in dataset.graphs()
+        if isinstance(graph.identifier, URIRef) and len(graph)
+        for s, p, o in graph
+    ]
+    return sorted(quads, key=lambda q: (q.graph_name.value, str(q)))
+
+
+def _serialize(items: list, fmt: ox.RdfFormat) -> str:
+    """pyoxigraph's writer (fast) with the prefix lines sorted, so that the header is stable."""
+    prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    text = ox.serialize(items, format=fmt, prefixes=prefixes).decode("utf-8")
+    lines = text.splitlines()
+    header = sorted(line for line in lines if line.startswith("@prefix"))
+    body = [line for line in lines if not line.startswith("@prefix")]
+    return "\n".join([*header, "", *body]) + "\n"
+
+
+def write_dumps(dataset: Dataset, out: Path) -> None:
+    """gcm.ttl and gcm.nt (merged), gcm.trig and gcm.nq (named graphs), all deterministic.
+
+    Written with pyoxigraph: rdflib's Turtle writer took 2.7 s of a 5 s build.
+    """
+    quads = release_quads(dataset)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    nq = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    (out / "gcm.nt").write_text(sorted_lines(nt), encoding="utf-8")
+    (out / "gcm.nq").write_text(sorted_lines(nq), encoding="utf-8")
+    (out / "gcm.ttl").write_text(_serialize(triples, ox.RdfFormat.TURTLE), encoding="utf-8")
+    (out / "gcm.trig").write_text(_serialize(quads, ox.RdfFormat.TRIG), encoding="utf-8")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def release_manifest(
+    out: Path, dataset: Dataset, merged: Graph, sources: Iterable[Source], base: str
+) -> dict:
+    outputs = {
+        path.name: sha256_bytes(path.read_bytes())
+        for path in sorted(out.iterdir())
+        if path.is_file() and path.name != "manifest.json"
+    }
+    graphs = {
+        str(c.identifier): len(c)
+        for c in sorted(dataset.graphs(), key=lambda c: str(c.identifier))
+        if len(c)
+    }
+    return {
+        "dataset": "gcm-graph",
+        "base_iri": base,
+        "triples": len(merged),
+        "quads": sum(graphs.values()),
+        "named_graphs": graphs,
+        "outputs": outputs,
+        "sources": {s.id: {"file": s.path.name, "sha256": s.sha256} for s in sources},
+    }
+
+
+def write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
+
+
+def staging_dir(target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{target.name}.tmp-", dir=target.parent))
+
+
+def swap_in(staged: Path, target: Path) -> None:
+    """Replace target by staged: two renames, the old release removed only after the swap."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f"{target.name}.old-", dir=target.parent))
+        os.rename(target, old / target.name)
+    os.rename(staged, target)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def keep_failed(staged: Path, target: Path) -> Path:
+    """Move a failed release beside the real one (build.failed/), for the reader to inspect."""
+    failed = target.parent / f"{target.name}.failed"
+    if failed.exists():
+        shutil.rmtree(failed)
+    os.rename(staged, failed)
+    return failed
