@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from gcm_graph.catalogue import catalogue
 from gcm_graph.publish import merged_graph_iri, publish
-from gcm_graph.virtuoso import running_virtuoso
+from testing.virtuoso import running_virtuoso
 
 # No compression for anyone: Virtuoso's is off (scripts/virtuoso.sh), and gzip of a few KB only
 # costs time on loopback (about 0.2 ms per answer measured for gcm-graph).

@@ -8,38 +8,20 @@ process group) when the block ends, also on errors.
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-import requests
-
-from gcm_graph.serve.launch import launched
-
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO))  # the harness (testing/) lives at the root of the repository
+
+from testing.servers import Server, free_port, launched, replicas  # noqa: E402
+
+__all__ = ["REPO", "Server", "free_port", "replica_server", "wsgi_server"]
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-START_TIMEOUT_S = 180.0
-
-
-@dataclass(frozen=True)
-class Server:
-    url: str  # http://127.0.0.1:PORT/
-    pid: int
-
-    @property
-    def sparql(self) -> str:
-        return self.url + "sparql"
 
 
 def require_loopback(url: str) -> None:
@@ -47,22 +29,6 @@ def require_loopback(url: str) -> None:
     host = urlparse(url).hostname
     if host not in LOOPBACK:
         raise SystemExit(f"{url}: only loopback addresses (127.0.0.1, localhost) are allowed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        with suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=30)
-    with suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
 
 
 @contextmanager
@@ -75,45 +41,15 @@ def wsgi_server(
     **config: object,
 ) -> Iterator[Server]:
     with launched(
-        release_dir,
-        deadline=deadline,
-        workers=workers,
-        threads=threads,
-        config=config,
-        startup_timeout=START_TIMEOUT_S,
-    ) as (url, pid):
-        yield Server(url, pid)
+        release_dir, deadline=deadline, workers=workers, threads=threads, config=config
+    ) as server:
+        yield server
 
 
 @contextmanager
 def replica_server(instances: int, threads: int = 16, **config: object) -> Iterator[Server]:
-    from gcm_graph.serve.replicas import CONFIG_ENV, replica_command
-
-    bind = f"127.0.0.1:{free_port()}"
-    env = {**os.environ, CONFIG_ENV: json.dumps(config)}
-    process = subprocess.Popen(
-        replica_command(bind, instances, threads),
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://{bind}/"
-    try:
-        started = time.monotonic()
-        seen: set[int] = set()
-        while len(seen) < instances:  # every instance up (the kernel picks who answers)
-            if process.poll() is not None or time.monotonic() - started > START_TIMEOUT_S:
-                raise RuntimeError("replicas did not start")
-            with suppress(requests.RequestException):
-                response = requests.get(url + "healthz", headers={"Connection": "close"}, timeout=5)
-                if response.status_code == 200:
-                    seen.add(response.json()["instance"])
-            time.sleep(0.05)
-        yield Server(url, process.pid)
-    finally:
-        _stop(process)
+    with replicas(instances, threads=threads, config=config) as (server, _master):
+        yield server
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -5,12 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SOURCES_DIR = REPO_ROOT / "sources"
-BUILD_DIR = REPO_ROOT / "build"
-ONTOLOGY_FILE = REPO_ROOT / "ontology" / "gcm.ttl"
-SHAPES_DIR = REPO_ROOT / "shapes"
-QUERIES_DIR = REPO_ROOT / "sparql_queries"
+from .resources import ONTOLOGY, QUERIES, SHAPES, SOURCES, resource_dir
+
+# Shipped with the package (gcm_graph/resources): the same in a checkout and in a wheel.
+SOURCES_DIR = resource_dir(SOURCES)
+ONTOLOGY_FILE = resource_dir(ONTOLOGY) / "gcm.ttl"
+SHAPES_DIR = resource_dir(SHAPES)
+QUERIES_DIR = resource_dir(QUERIES)
+
+# Where releases are written and read by default: $GCM_RELEASE, else ./build in the working
+# directory (in a checkout, run from its root: the committed build/).
+RELEASE_ENV = "GCM_RELEASE"
+BUILD_DIR = Path(os.environ.get(RELEASE_ENV) or "build")
 
 DEFAULT_BASE_URI = "https://w3id.org/gcm/"
 # The vocabulary is a public contract: it does not move with the instance base.

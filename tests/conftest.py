@@ -1,7 +1,7 @@
 """Server fixtures: a real gcm-graph server (waitress + query workers) in a subprocess.
 
 `live_server` serves the hand-made fixture release (tests/fixtures/release) on a free loopback port
-with a 2 s query deadline; `built_server` serves build/ when the build has written gcm.nq (else the
+with a 2 s query deadline; `built_server` serves the repository's build/ when the build has written gcm.nq (else the
 tests using it are skipped). Both are started once per session and stopped at the end. Use
 `start_server(release_dir, **options)` for a server with other settings.
 """
@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from gcm_graph.config import BUILD_DIR
-from gcm_graph.serve.launch import launched
+from testing.servers import launched
 
+REPOSITORY = Path(__file__).resolve().parent.parent
+COMMITTED_RELEASE = REPOSITORY / "build"  # the release committed with the code
 FIXTURE_RELEASE = Path(__file__).parent / "fixtures" / "release"
 TEST_DEADLINE_S = 2.0
-STARTUP_TIMEOUT_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,9 @@ def start_server(
 ) -> Iterator[LiveServer]:
     """Run `python -m gcm_graph.serve.wsgi` on a free loopback port until the block ends."""
     with launched(
-        release_dir,
-        deadline=deadline,
-        workers=workers,
-        threads=threads,
-        config=config,
-        startup_timeout=STARTUP_TIMEOUT_S,
-    ) as (url, pid):
-        yield LiveServer(url, pid, Path(release_dir), deadline)
+        release_dir, deadline=deadline, workers=workers, threads=threads, config=config
+    ) as server:
+        yield LiveServer(server.url, server.pid, Path(release_dir), deadline)
 
 
 @pytest.fixture(scope="session")
@@ -68,9 +63,9 @@ def live_server(fixture_release: Path) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def built_release() -> Path:
-    if not (BUILD_DIR / "gcm.nq").is_file():
+    if not (COMMITTED_RELEASE / "gcm.nq").is_file():
         pytest.skip("build/gcm.nq not built yet (run `gcm-graph build`)")
-    return BUILD_DIR
+    return COMMITTED_RELEASE
 
 
 @pytest.fixture(scope="session")

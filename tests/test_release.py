@@ -6,12 +6,13 @@ import json
 import shutil
 
 import pytest
+from conftest import COMMITTED_RELEASE
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF
 
 from gcm_graph.cli import main
-from gcm_graph.config import BUILD_DIR, SHAPES_DIR
+from gcm_graph.config import SHAPES_DIR
 from gcm_graph.errors import ValidationFailure
 from gcm_graph.pipeline import build_release
 from gcm_graph.vocab import GCM
@@ -103,7 +104,7 @@ def test_two_builds_are_byte_identical(tmp_path, fresh_release):  # noqa: F811
 
 
 def test_committed_release_equals_a_fresh_build(fresh_release):  # noqa: F811
-    committed = release_files(BUILD_DIR)
+    committed = release_files(COMMITTED_RELEASE)
     fresh = release_files(fresh_release.out_dir)
     assert any(name.startswith("analysis/") for name in fresh)
     assert committed.keys() == fresh.keys()

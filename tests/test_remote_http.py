@@ -36,7 +36,7 @@ from gcm_graph.config import DEFAULT_BASE_URI
 from gcm_graph.publish import StoreClient, publish, resolve_endpoints
 from gcm_graph.serve import DEFAULT_CONFIG, OPTIONAL_BLUEPRINTS
 from gcm_graph.serve.store import release_fingerprint
-from gcm_graph.virtuoso import Virtuoso
+from testing.virtuoso import Virtuoso
 
 pytestmark = pytest.mark.slow
 

@@ -24,7 +24,7 @@ from test_virtuoso import virtuoso  # noqa: F401  (fixture)
 
 from gcm_graph.config import DEFAULT_BASE_URI
 from gcm_graph.publish import publish
-from gcm_graph.virtuoso import Virtuoso
+from testing.virtuoso import Virtuoso
 
 pytestmark = pytest.mark.slow
 

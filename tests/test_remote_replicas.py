@@ -13,16 +13,14 @@ request the server accepted and did not answer (docs/replicas.md discusses keep-
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,11 +29,11 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 from test_remote_http import require_backend_hook
 from test_virtuoso import virtuoso  # noqa: F401  (fixture)
 
-from gcm_graph.config import DEFAULT_BASE_URI, REPO_ROOT
+from gcm_graph.config import DEFAULT_BASE_URI
 from gcm_graph.publish import publish
-from gcm_graph.serve.replicas import CONFIG_ENV, replica_command
 from gcm_graph.serve.store import release_fingerprint
-from gcm_graph.virtuoso import Virtuoso
+from testing.servers import replicas
+from testing.virtuoso import Virtuoso
 
 pytestmark = pytest.mark.slow
 
@@ -59,48 +57,16 @@ def make_release(directory: Path, source: Path, extra: int) -> Path:
     return directory
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def health(url: str) -> dict:
     response = requests.get(url + "healthz", headers={"Connection": "close"}, timeout=10)
     return response.json() if response.status_code == 200 else {}
 
 
 @contextmanager
-def replicas(instances: int, **config: object) -> Iterator[tuple[str, subprocess.Popen]]:
-    """gunicorn with `instances` workers on a free loopback port, until the block ends."""
-    bind = f"127.0.0.1:{free_port()}"
-    env = {**os.environ, CONFIG_ENV: json.dumps({"WORKERS": 1, **config})}
-    process = subprocess.Popen(
-        replica_command(bind, instances, threads=8),
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    url = f"http://{bind}/"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            with suppress(requests.ConnectionError):
-                if health(url):
-                    break
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("replicas did not start: " + process.stderr.read().decode()[-2000:])
-        yield url, process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        with suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=30)
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+def running_replicas(instances: int, **config: object) -> Iterator[tuple[str, subprocess.Popen]]:
+    """gunicorn with `instances` workers (one query worker each) until the block ends."""
+    with replicas(instances, threads=8, config={"WORKERS": 1, **config}) as (server, master):
+        yield server.url, master
 
 
 class Load:
@@ -173,7 +139,7 @@ def test_embedded_replicas_reload_a_new_release_under_load(
     release_b = make_release(tmp_path / "b", fixture_release, extra=1)
     current = tmp_path / "current"
     current.symlink_to(release_a)
-    with replicas(3, RELEASE_DIR=str(current), QUERY_DEADLINE_S=10.0) as (url, master):
+    with running_replicas(3, RELEASE_DIR=str(current), QUERY_DEADLINE_S=10.0) as (url, master):
         instances = wait_for_release(url, release_fingerprint(release_a), 3)
         assert len(instances) == 3, "one address, three instances answering"
         with Load(url) as load:
@@ -206,7 +172,7 @@ def test_remote_replicas_follow_a_release_published_under_load(
     publish(release_a, virtuoso.gsp, **virtuoso.credentials)
     shutil.copytree(release_a, tmp_path / "dumps")
     config = {"RELEASE_DIR": str(tmp_path / "dumps"), "BACKEND_URL": virtuoso.sparql}
-    with replicas(2, **config) as (url, _master), Load(url) as load:
+    with running_replicas(2, **config) as (url, _master), Load(url) as load:
         time.sleep(1.0)
         publish(release_b, virtuoso.gsp, **virtuoso.credentials)
         wait_for_release(url, release_fingerprint(release_b), 2)

@@ -134,16 +134,14 @@ def test_openapi_describes_every_route_of_the_service() -> None:
     """openapi.yaml is published: each route of the app must be in it (the catch-all resource
     route is described through its examples, /objective/{number} and its documents)."""
     import yaml
+    from conftest import FIXTURE_RELEASE, REPOSITORY
 
-    from gcm_graph.config import REPO_ROOT
     from gcm_graph.serve import create_app
 
-    spec = yaml.safe_load((REPO_ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    spec = yaml.safe_load((REPOSITORY / "openapi.yaml").read_text(encoding="utf-8"))
     assert spec["openapi"].startswith("3.")
     described = set(spec["paths"])
-    app = create_app(
-        {"START_QUERY_POOL": False, "RELEASE_DIR": str(REPO_ROOT / "tests/fixtures/release")}
-    )
+    app = create_app({"START_QUERY_POOL": False, "RELEASE_DIR": str(FIXTURE_RELEASE)})
     routes = set()
     for rule in app.url_map.iter_rules():
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)

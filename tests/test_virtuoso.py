@@ -3,7 +3,7 @@ replacement, and no answer that mixes two releases while one replaces the other.
 
 The releases here are synthetic (graphs under https://example.org/gcm-test/, so they never meet
 the releases that tests/test_remote_*.py publish into the same Virtuoso). Virtuoso is started once
-per test process (gcm_graph.virtuoso.shared_virtuoso); without it these tests skip, except in CI
+per test process (testing.virtuoso.shared_virtuoso); without it these tests skip, except in CI
 (CI=true), where they fail.
 """
 
@@ -34,7 +34,7 @@ from gcm_graph.publish import (
     write_state_update,
 )
 from gcm_graph.serve.remote_backend import BackendError, RemoteBackend
-from gcm_graph.virtuoso import Virtuoso, VirtuosoUnavailable, shared_virtuoso
+from testing.virtuoso import Virtuoso, VirtuosoUnavailable, shared_virtuoso
 
 pytestmark = pytest.mark.slow
 

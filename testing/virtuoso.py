@@ -19,9 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import REPO_ROOT
-
-SCRIPT = REPO_ROOT / "scripts" / "virtuoso.sh"
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "virtuoso.sh"
 UNAVAILABLE_STATUS = 3
 
 

@@ -1,0 +1,1 @@
+"""Installed as package data gcm_graph.resources.ontology (see gcm_graph/resources)."""

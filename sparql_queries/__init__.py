@@ -1,0 +1,1 @@
+"""Installed as package data gcm_graph.resources.sparql_queries (see gcm_graph/resources)."""
