@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     with running_virtuoso() as virtuoso:
-        result = publish(args.release_dir, virtuoso.gsp, **virtuoso.credentials)
+        result = publish(args.release_dir, virtuoso.gsp, **virtuoso.client_options)
         say(f"published {result.sha[:12]} into Virtuoso: {result.graphs}")
         dataset = [("default-graph-uri", merged_graph_iri("https://w3id.org/gcm/"))]
         dataset += [("named-graph-uri", g) for g in result.graphs if not g.endswith("/merged")]

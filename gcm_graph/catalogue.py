@@ -66,10 +66,16 @@ def catalogue(queries_dir: Path = QUERIES_DIR) -> list[CatalogueQuery]:
 
 
 def find_query(name_or_path: str, queries_dir: Path = QUERIES_DIR) -> CatalogueQuery:
-    """A catalogue query by name, or any .rq file by path."""
+    """A catalogue query by name, or any .rq file by path (anything with a `/` or ending in
+    `.rq` is a path)."""
     path = Path(name_or_path)
-    if path.suffix == ".rq" and path.is_file():
-        return read_query(path)
+    if path.suffix == ".rq" or "/" in name_or_path:
+        if not path.is_file():
+            raise UnknownQuery(f"{name_or_path}: file not found")
+        try:
+            return read_query(path)
+        except UnicodeDecodeError as error:
+            raise UnknownQuery(f"{name_or_path}: not UTF-8 text ({error.reason})") from None
     candidate = queries_dir / f"{name_or_path}.rq"
     if candidate.is_file():
         return read_query(candidate)

@@ -1,65 +1,132 @@
-"""The command line: a thin shell over the library. Exit codes: 0 ok, 1 validation, 2 bad input."""
+"""The command line: a thin shell over the library.
+
+Exit codes: 0 success, 1 validation failure (SHACL), 2 bad input (a source, an option, a file,
+a port), 3 the triplestore failed (publish).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .config import BUILD_DIR, SOURCES_DIR
+from .config import BUILD_DIR, RELEASE_ENV, SOURCES_DIR
 from .errors import GcmError
 
+STORE_USER_ENV = "GCM_STORE_USER"
+STORE_PASSWORD_ENV = "GCM_STORE_PASSWORD"
+DEFAULT_RELEASE_HELP = f"release directory (${RELEASE_ENV}, else ./build)"
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="gcm-graph", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
 
-    build = commands.add_parser("build", help="build, validate and write the release")
-    _release_options(build)
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows each option's default, and keeps the description's line breaks."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "".join(indent + line for line in text.splitlines(keepends=True))
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="gcm-graph", description=__doc__, formatter_class=_Help)
+    root.add_argument("--version", action="version", version=f"gcm-graph {package_version()}")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=summary, formatter_class=_Help)
+
+    build = command("build", "build, validate and write the release")
+    _base_option(build)
+    build.add_argument("--out", type=Path, default=BUILD_DIR, help=DEFAULT_RELEASE_HELP)
+    _sources_option(build)
     build.add_argument("--timings", type=Path, help="write the seconds of each stage (JSON) here")
     build.add_argument(
-        "--no-analysis", action="store_true", help="skip the network analysis (build/analysis/)"
+        "--no-analysis", action="store_true", help="skip the network analysis (<out>/analysis/)"
     )
-    serve = commands.add_parser("serve", help="serve the release (SPARQL endpoint, pages, dumps)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--base", help="IRI base of the release (default $GCM_BASE_URI or w3id)")
+
+    validate = command("validate", "build the graph in memory and print the SHACL report")
+    _base_option(validate)
+    _sources_option(validate)
+
+    serve = command("serve", "serve a release: SPARQL endpoint, pages, dumps")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free)")
+    _base_option(serve)
     serve.add_argument("--deadline", type=float, default=10.0, help="seconds a query may run")
-    serve.add_argument("--release", type=Path, default=BUILD_DIR, help="release directory")
-    serve.add_argument("--workers", type=int, help="query worker processes")
+    _release_option(serve)
+    serve.add_argument(
+        "--workers", type=int, help="query worker processes (default: 2 to 4, by CPU count)"
+    )
     serve.add_argument(
         "--backend",
         metavar="URL",
         help="answer from this SPARQL endpoint (a store the release was published into)",
     )
-    publish = commands.add_parser(
-        "publish", help="load the release into a SPARQL 1.1 Graph Store Protocol endpoint"
+    _store_user_option(serve)
+    serve.add_argument(
+        "--store-dialect",
+        choices=("auto", "virtuoso", "generic"),
+        default="auto",
+        help="what the --backend store does beyond SPARQL 1.1 (auto: asked once at start)",
     )
+
+    publish = command("publish", "load the release into a SPARQL 1.1 Graph Store")
     publish.add_argument("--to", required=True, metavar="URL", help="Graph Store endpoint")
     publish.add_argument("--update", metavar="URL", help="SPARQL Update endpoint (if not derived)")
     publish.add_argument("--query", metavar="URL", help="SPARQL query endpoint (if not derived)")
-    publish.add_argument("--user", help="user name; the password is read from $GCM_STORE_PASSWORD")
-    publish.add_argument("--release", type=Path, default=BUILD_DIR, help="release directory")
+    _store_user_option(publish)
+    _release_option(publish)
     publish.add_argument("--force", action="store_true", help="publish even if already published")
-    query = commands.add_parser(
-        "query", help="run a catalogue query (or a .rq file) on the release"
-    )
-    query.add_argument("name", help="catalogue query name (sparql_queries/NAME.rq) or a .rq path")
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    query.add_argument("--release", type=Path, default=BUILD_DIR, help="release directory")
-    analyze = commands.add_parser("analyze", help="network analysis of a release")
-    analyze.add_argument("--release", type=Path, default=BUILD_DIR, help="release directory")
-    analyze.add_argument("--out", type=Path, help="output directory (default <release>/analysis)")
-    validate = commands.add_parser(
-        "validate", help="build the graph and validate it, write nothing"
-    )
-    validate.add_argument(
-        "--base", help="IRI base (default $GCM_BASE_URI or https://w3id.org/gcm/)"
-    )
-    validate.add_argument("--sources", type=Path, default=SOURCES_DIR)
 
-    args = parser.parse_args(argv)
+    query = command("query", "run a catalogue query (or a .rq file) on the release")
+    query.add_argument(
+        "name", metavar="NAME|FILE.rq", help="catalogue query name, or the path of a .rq file"
+    )
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    _release_option(query)
+
+    analyze = command("analyze", "network analysis of a release")
+    _release_option(analyze)
+    analyze.add_argument("--out", type=Path, help="output directory (default: <release>/analysis)")
+    return root
+
+
+def _base_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--base", metavar="IRI", help="IRI base of the release (default: $GCM_BASE_URI or w3id)"
+    )
+
+
+def _sources_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--sources", type=Path, default=SOURCES_DIR, help="sources directory (with manifest.json)"
+    )
+
+
+def _release_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--release", type=Path, default=BUILD_DIR, help=DEFAULT_RELEASE_HELP)
+
+
+def _store_user_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--store-user",
+        metavar="USER",
+        help=f"user name at the store (default: ${STORE_USER_ENV}); "
+        f"the password is read from ${STORE_PASSWORD_ENV}",
+    )
+
+
+def package_version() -> str:
+    try:
+        return version("gcm-graph")
+    except PackageNotFoundError:  # imported from a checkout that was never installed
+        from . import __version__
+
+        return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except GcmError as error:
@@ -68,12 +135,6 @@ def main(argv: list[str] | None = None) -> int:
         if report:
             print(report, file=sys.stderr)
         return error.exit_code
-
-
-def _release_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--base", help="IRI base (default $GCM_BASE_URI or https://w3id.org/gcm/)")
-    parser.add_argument("--out", type=Path, default=BUILD_DIR, help="release directory")
-    parser.add_argument("--sources", type=Path, default=SOURCES_DIR, help="sources directory")
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -91,7 +152,8 @@ def _build(args: argparse.Namespace) -> int:
         args.timings.write_text(json.dumps(result.timings, indent=2) + "\n", encoding="utf-8")
     print(f"Built {result.triples} triples into {result.out_dir}/ (SHACL: conforms)")
     for path in sorted(result.out_dir.iterdir()):
-        print(f"  {path.name:28} {path.stat().st_size:>10,} bytes")
+        if path.is_file():
+            print(f"  {path.name:28} {path.stat().st_size:>10,} bytes")
     return 0
 
 
@@ -117,6 +179,7 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .publish import StoreCredentials
     from .serve.cli_support import serve
 
     serve(
@@ -127,30 +190,31 @@ def _serve(args: argparse.Namespace) -> int:
         release_dir=args.release,
         workers=args.workers,
         backend=args.backend,
+        credentials=StoreCredentials.given(args.store_user),
+        dialect=args.store_dialect,
     )
     return 0
 
 
 def _publish(args: argparse.Namespace) -> int:
-    import os
-
     from .pipeline import stderr_progress
-    from .publish import publish
+    from .publish import StoreCredentials, publish
 
     result = publish(
         args.release,
         args.to,
         update_url=args.update,
         query_url=args.query,
-        user=args.user,
-        password=os.environ.get("GCM_STORE_PASSWORD"),
+        credentials=StoreCredentials.given(args.store_user),
         force=args.force,
         progress=stderr_progress,
     )
-    state = "published" if result.changed else "already published, nothing changed"
-    print(
-        f"Release {result.sha[:12]} {state}: {len(result.graphs)} graphs in {result.seconds:.1f} s"
-    )
+    graphs = f"{len(result.graphs)} graphs"
+    if not result.changed:
+        print(f"Release {result.sha[:12]} already published, nothing changed: {graphs}")
+        return 0
+    steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in result.seconds.items())
+    print(f"Release {result.sha[:12]} published: {graphs} ({steps})")
     return 0
 
 

@@ -38,6 +38,7 @@ time (the record is not a lock: two concurrent publishes may interleave).
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -66,7 +67,46 @@ KNOWN_LAYOUTS = (
 
 
 class PublishError(GcmError):
-    exit_code = 1
+    """The store refused or failed (HTTP error, unreachable, wrong counts): exit code 3."""
+
+    exit_code = 3
+
+
+class PublishInputError(GcmError):
+    """No release to publish, or a store URL we cannot use: bad input (exit code 2)."""
+
+    exit_code = 2
+
+
+STORE_USER_ENV = "GCM_STORE_USER"
+STORE_PASSWORD_ENV = "GCM_STORE_PASSWORD"
+
+
+@dataclass(frozen=True)
+class StoreCredentials:
+    """A user name and password at the store, for `publish` and `serve --backend` alike.
+
+    The password never comes from the command line (other users see it there): only from
+    $GCM_STORE_PASSWORD. They are sent with the scheme the store asks for in its 401 answer
+    (Virtuoso: Digest; Fuseki: Basic), never before it asks.
+    """
+
+    user: str
+    password: str
+
+    @classmethod
+    def given(cls, user: str | None = None) -> StoreCredentials | None:
+        """From the option (else $GCM_STORE_USER) and $GCM_STORE_PASSWORD; None without a user."""
+        name = user or os.environ.get(STORE_USER_ENV)
+        if not name:
+            return None
+        return cls(name, os.environ.get(STORE_PASSWORD_ENV, ""))
+
+    def auth_for(self, challenge: requests.Response) -> AuthBase:
+        """The requests auth object for the scheme a 401 answer asks for."""
+        asked = challenge.headers.get("WWW-Authenticate", "").lower()
+        scheme = HTTPDigestAuth if asked.startswith("digest") else HTTPBasicAuth
+        return scheme(self.user, self.password)
 
 
 def merged_graph_iri(base: str) -> str:
@@ -174,7 +214,9 @@ def read_release(release_dir: Path | str, base_uri: str | None = None) -> Releas
 
     directory = Path(release_dir)
     if not (directory / NQUADS_FILE).is_file():
-        raise PublishError(f"{directory / NQUADS_FILE}: no release; run `gcm-graph build` first")
+        raise PublishInputError(
+            f"{directory / NQUADS_FILE}: no release; run `gcm-graph build` first"
+        )
     manifest = _manifest(directory)
     base = config.base_uri(base_uri or manifest.get("base_iri"))
     triples: dict[str, list] = {}
@@ -226,7 +268,7 @@ def resolve_endpoints(url: str, update_url: str | None, query_url: str | None) -
         if url.rstrip("/").endswith(gsp):
             root = url.rstrip("/")[: -len(gsp)]
             return Endpoints(url, update_url or root + update, query_url or root + query)
-    raise PublishError(
+    raise PublishInputError(
         f"{url}: unknown Graph Store layout; give the SPARQL Update and Query endpoints too"
     )
 
@@ -234,36 +276,31 @@ def resolve_endpoints(url: str, update_url: str | None, query_url: str | None) -
 class StoreClient:
     """HTTP to one store: Graph Store PUT, SPARQL Update, SPARQL SELECT (JSON results).
 
-    Credentials are sent with the scheme the server asks for (Virtuoso: Digest; Fuseki: Basic).
+    Credentials are sent with the scheme the server asks for (StoreCredentials.auth_for).
     """
 
     def __init__(
         self,
         endpoints: Endpoints,
-        user: str | None = None,
-        password: str | None = None,
+        credentials: StoreCredentials | None = None,
         timeout: float = 300.0,
     ):
         self.endpoints = endpoints
         self.session = requests.Session()
         self.timeout = (10.0, timeout)
-        self._credentials = (user, password or "") if user else None
-        self._auth: AuthBase | None = None
+        self.credentials = credentials
 
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
-        response = self.session.request(
-            method, url, auth=self._auth, timeout=self.timeout, **kwargs
-        )
-        if response.status_code == 401 and self._credentials and self._auth is None:
-            challenge = response.headers.get("WWW-Authenticate", "").lower()
-            scheme = HTTPDigestAuth if challenge.startswith("digest") else HTTPBasicAuth
-            self._auth = scheme(*self._credentials)
-            response = self.session.request(
-                method, url, auth=self._auth, timeout=self.timeout, **kwargs
-            )
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            if response.status_code == 401 and self.credentials and self.session.auth is None:
+                self.session.auth = self.credentials.auth_for(response)
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as error:
+            raise PublishError(f"{method} {url}: the store did not answer ({error})") from error
         if response.status_code >= 300:
             body = response.text.strip().splitlines()
-            detail = " | ".join(line.strip() for line in body[:6])[:600]
+            detail = " | ".join(line.strip() for line in body[:6])[:600] or response.reason
             raise PublishError(f"{method} {url}: HTTP {response.status_code}: {detail}")
         return response
 
@@ -324,16 +361,27 @@ def publish(
     *,
     update_url: str | None = None,
     query_url: str | None = None,
-    user: str | None = None,
-    password: str | None = None,
+    credentials: StoreCredentials | None = None,
     base_uri: str | None = None,
     force: bool = False,
     progress: Callable[[str], None] | None = None,
+    timeout: float = 300.0,
 ) -> PublishResult:
-    """Load the release in `release_dir` into the store whose Graph Store endpoint is `url`."""
+    """Load the release in `release_dir` into the store whose Graph Store endpoint is `url`.
+
+    `timeout`: seconds to wait for any one answer of the store (PublishError after that)."""
     say = progress or (lambda message: None)
     release = read_release(release_dir, base_uri)
-    client = StoreClient(resolve_endpoints(url, update_url, query_url), user, password)
+    client = StoreClient(resolve_endpoints(url, update_url, query_url), credentials, timeout)
+    try:
+        return _publish(release, client, force, say)
+    finally:
+        client.session.close()  # no idle connection left holding a thread of the store
+
+
+def _publish(
+    release: ReleaseGraphs, client: StoreClient, force: bool, say: Callable[[str], None]
+) -> PublishResult:
     base, merged = release.base, merged_graph_iri(release.base)
     expected = {**release.counts, merged: release.merged_count}
     current, _ = client.publication(base)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import SOURCES_DIR
-from .errors import SourceError
+from .errors import GcmError, SourceError
 
 MANIFEST_NAME = "manifest.json"
 
@@ -29,24 +29,57 @@ class Source:
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def read_text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        return read_utf8(self.path)
 
     def lines(self) -> list[str]:
-        """The document's lines; index i holds line i + 1."""
-        return self.read_text().splitlines()
+        """The document's lines, as an editor numbers them; index i holds line i + 1."""
+        return text_lines(self.read_text())
+
+
+def text_lines(text: str) -> list[str]:
+    """Lines split at line feeds only (a CR before one is dropped).
+
+    Not str.splitlines(): it also splits at form feeds, vertical tabs, U+0085, U+2028 and
+    U+2029, which PDF extractions contain and editors, grep and diff do not count as line ends,
+    so every line number after one of them would point past the line it names.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
+def read_utf8(path: Path) -> str:
+    """The file's text; SourceError at the line and column of the first byte that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        bad = data[error.start : error.end].hex(" ")
+        raise SourceError(
+            path, line, "UTF-8 text", f"byte(s) {bad} at column {column} ({error.reason})"
+        ) from None
 
 
 def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+class SourcesNotFound(GcmError):
+    """The sources directory does not exist (exit code 2)."""
+
+
 def load_manifest(sources_dir: Path = SOURCES_DIR) -> dict[str, Source]:
     """Read sources/manifest.json; every listed file must exist."""
+    if not sources_dir.is_dir():
+        raise SourcesNotFound(f"{sources_dir}: no such sources directory")
     manifest_path = sources_dir / MANIFEST_NAME
     try:
-        data = json.loads(manifest_path.read_text(encoding="utf-8"))
+        data = json.loads(read_utf8(manifest_path))
     except FileNotFoundError:
-        raise SourceError(manifest_path, 1, "a sources manifest") from None
+        raise SourceError(manifest_path, 1, f"a sources manifest in {sources_dir}") from None
     except json.JSONDecodeError as exc:
         raise SourceError(manifest_path, exc.lineno, f"valid JSON ({exc.msg})") from None
     sources: dict[str, Source] = {}

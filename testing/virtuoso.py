@@ -19,8 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from gcm_graph.publish import StoreCredentials
+
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "virtuoso.sh"
 UNAVAILABLE_STATUS = 3
+HANG_S = 120.0
 
 
 class VirtuosoUnavailable(RuntimeError):
@@ -38,8 +41,10 @@ class Virtuoso:
     password: str
 
     @property
-    def credentials(self) -> dict[str, str]:
-        return {"user": self.user, "password": self.password}
+    def client_options(self) -> dict:
+        """Keyword arguments for publish() and StoreClient(): the credentials, and a timeout that
+        only ends a wait on a store that hangs (a test fails then, instead of waiting 300 s)."""
+        return {"credentials": StoreCredentials(self.user, self.password), "timeout": HANG_S}
 
 
 def start_virtuoso(timeout: float = 240.0) -> Virtuoso:

@@ -121,7 +121,7 @@ def flaky_server(
     fixture_release,
 ) -> Iterator[LiveServer]:
     require_backend_hook()
-    publish(fixture_release, virtuoso.gsp, base_uri=DEFAULT_BASE_URI, **virtuoso.credentials)
+    publish(fixture_release, virtuoso.gsp, base_uri=DEFAULT_BASE_URI, **virtuoso.client_options)
     url = f"http://127.0.0.1:{proxy.port}/sparql"
     with start_server(
         fixture_release,

@@ -62,7 +62,7 @@ def remote_server(
 ) -> Iterator[LiveServer]:
     """Publish `release` into Virtuoso and serve it from there (release dir kept for /dumps/)."""
     require_backend_hook()
-    publish(release, virtuoso.gsp, base_uri=DEFAULT_BASE_URI, **virtuoso.credentials)
+    publish(release, virtuoso.gsp, base_uri=DEFAULT_BASE_URI, **virtuoso.client_options)
     with start_server(release, deadline=deadline, BACKEND_URL=virtuoso.sparql, **config) as server:
         yield server
 
@@ -143,7 +143,7 @@ def test_other_graphs_of_the_store_stay_out_of_reach(
     live_server: LiveServer,
     virtuoso: Virtuoso,  # noqa: F811
 ) -> None:
-    client = StoreClient(resolve_endpoints(virtuoso.gsp, None, None), **virtuoso.credentials)
+    client = StoreClient(resolve_endpoints(virtuoso.gsp, None, None), **virtuoso.client_options)
     client.put_graph(SECRET_GRAPH, b"<urn:x:secret> <urn:x:is> 'confidential' .\n")
     queries = [
         f"SELECT ?o FROM <{SECRET_GRAPH}> {{ ?s ?p ?o }}",

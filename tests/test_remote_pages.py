@@ -45,7 +45,7 @@ def ld_server(
 ) -> Iterator[LDServer]:
     require_backend_hook()
     release = assemble_release(tmp_path_factory.mktemp("remote-ld-release"))
-    publish(release, virtuoso.gsp, base_uri=DEFAULT_BASE_URI, **virtuoso.credentials)
+    publish(release, virtuoso.gsp, base_uri=DEFAULT_BASE_URI, **virtuoso.client_options)
     with start_server(
         release,
         deadline=5.0,

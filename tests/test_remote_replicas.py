@@ -169,12 +169,12 @@ def test_remote_replicas_follow_a_release_published_under_load(
     require_backend_hook()
     release_a = make_release(tmp_path / "a", fixture_release, extra=0)
     release_b = make_release(tmp_path / "b", fixture_release, extra=1)
-    publish(release_a, virtuoso.gsp, **virtuoso.credentials)
+    publish(release_a, virtuoso.gsp, **virtuoso.client_options)
     shutil.copytree(release_a, tmp_path / "dumps")
     config = {"RELEASE_DIR": str(tmp_path / "dumps"), "BACKEND_URL": virtuoso.sparql}
     with running_replicas(2, **config) as (url, _master), Load(url) as load:
         time.sleep(1.0)
-        publish(release_b, virtuoso.gsp, **virtuoso.credentials)
+        publish(release_b, virtuoso.gsp, **virtuoso.client_options)
         wait_for_release(url, release_fingerprint(release_b), 2)
         time.sleep(1.0)
     print(f"answers {dict(load.answers)}, errors {len(load.errors)}")

@@ -27,6 +27,7 @@ from gcm_graph.publish import (
     SWITCHING,
     Publication,
     PublishError,
+    PublishInputError,
     StoreClient,
     merged_graph_iri,
     publish,
@@ -34,6 +35,7 @@ from gcm_graph.publish import (
     write_state_update,
 )
 from gcm_graph.serve.remote_backend import BackendError, RemoteBackend
+from gcm_graph.serve.worker import DeadlineExceeded
 from testing.virtuoso import Virtuoso, VirtuosoUnavailable, shared_virtuoso
 
 pytestmark = pytest.mark.slow
@@ -42,6 +44,7 @@ BASE = "https://example.org/gcm-test/"
 EX = "https://example.org/gcm-test/thing/"
 SOURCES = ("alpha", "beta", "gamma")
 PER_GRAPH = 500  # triples per graph in the big releases (swaps long enough to overlap readers)
+GUARD_S = 120.0  # only ends a test whose store hangs: nothing here waits for a time
 COUNTS_BY_GRAPH = """SELECT ?g (COUNT(*) AS ?n) WHERE {
   { ?s ?p ?o BIND("default" AS ?g) } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"""
 
@@ -90,7 +93,7 @@ def release_quads(label: str, sources=SOURCES, size: int = 20) -> list[Quad]:
 
 
 def client_for(virtuoso: Virtuoso) -> StoreClient:
-    return StoreClient(resolve_endpoints(virtuoso.gsp, None, None), **virtuoso.credentials)
+    return StoreClient(resolve_endpoints(virtuoso.gsp, None, None), **virtuoso.client_options)
 
 
 def snapshot(client: StoreClient, graphs: list[str]) -> set[str]:
@@ -107,7 +110,7 @@ def test_known_layouts_give_update_and_query_endpoints() -> None:
     assert (virtuoso.update, virtuoso.query) == ("http://h:8890/sparql-auth",) * 2
     fuseki = resolve_endpoints("http://h:3030/ds/data", None, None)
     assert (fuseki.update, fuseki.query) == ("http://h:3030/ds/update", "http://h:3030/ds/query")
-    with pytest.raises(PublishError, match="unknown Graph Store layout"):
+    with pytest.raises(PublishInputError, match="unknown Graph Store layout"):
         resolve_endpoints("http://h/gsp", None, None)
     given = resolve_endpoints("http://h/gsp", "http://h/u", "http://h/q")
     assert (given.update, given.query) == ("http://h/u", "http://h/q")
@@ -118,7 +121,7 @@ def test_publish_loads_every_graph_and_the_merge_faithfully(
 ) -> None:
     quads = release_quads("first")
     release = write_release(tmp_path / "a", quads, "a")
-    result = publish(release, virtuoso.gsp, **virtuoso.credentials)
+    result = publish(release, virtuoso.gsp, **virtuoso.client_options)
     assert result.changed
     client = client_for(virtuoso)
     expected = {graph(s): 21 for s in SOURCES} | {merged_graph_iri(BASE): 61}
@@ -143,14 +146,14 @@ def test_publishing_the_same_release_again_changes_nothing(
     virtuoso: Virtuoso, tmp_path: Path
 ) -> None:
     release = write_release(tmp_path / "a", release_quads("same"), "same")
-    first = publish(release, virtuoso.gsp, **virtuoso.credentials)
+    first = publish(release, virtuoso.gsp, **virtuoso.client_options)
     client = client_for(virtuoso)
     graphs = [graph(s) for s in SOURCES] + [merged_graph_iri(BASE)]
     before, (record_before, _) = snapshot(client, graphs), client.publication(BASE)
-    again = publish(release, virtuoso.gsp, **virtuoso.credentials)
+    again = publish(release, virtuoso.gsp, **virtuoso.client_options)
     assert not again.changed and again.sha == first.sha
     assert client.publication(BASE)[0] == record_before  # not even the record was rewritten
-    forced = publish(release, virtuoso.gsp, force=True, **virtuoso.credentials)
+    forced = publish(release, virtuoso.gsp, force=True, **virtuoso.client_options)
     assert forced.changed
     assert snapshot(client, graphs) == before
 
@@ -161,10 +164,10 @@ def test_a_new_release_replaces_the_old_one_and_leaves_no_staging(
     publish(
         write_release(tmp_path / "a", release_quads("old"), "old"),
         virtuoso.gsp,
-        **virtuoso.credentials,
+        **virtuoso.client_options,
     )
     smaller = release_quads("new", sources=("alpha", "beta"), size=5)
-    publish(write_release(tmp_path / "b", smaller, "new"), virtuoso.gsp, **virtuoso.credentials)
+    publish(write_release(tmp_path / "b", smaller, "new"), virtuoso.gsp, **virtuoso.client_options)
     client = client_for(virtuoso)
     live = client.counts([graph(s) for s in SOURCES] + [merged_graph_iri(BASE)])
     assert live == {graph("alpha"): 6, graph("beta"): 6, merged_graph_iri(BASE): 11}
@@ -209,85 +212,154 @@ def two_big_releases(tmp_path: Path) -> Iterator[tuple[Path, Path, dict, dict]]:
     )
 
 
-def test_readers_never_see_half_of_each_release(virtuoso: Virtuoso, two_big_releases) -> None:
-    """Readers through the remote backend's sequence lock, while A and B replace each other three
-    times: every answer is exactly A's or exactly B's graph sizes. Readers that query Virtuoso
-    directly (no lock) are counted too, to show what the lock is for (not asserted: timing)."""
-    release_a, release_b, counts_a, counts_b = two_big_releases
-    publish(release_a, virtuoso.gsp, **virtuoso.credentials)
-    backend = RemoteBackend(virtuoso.sparql, BASE, max_connections=8)
-    seen: Counter[str] = Counter()
-    direct: Counter[str] = Counter()
-    stop, publishing = threading.Event(), threading.Event()
+class Readers:
+    """Readers of the graph sizes until stopped: three through the remote backend's sequence
+    lock, one straight to Virtuoso (no lock: counted, to show what the lock is for). Waiting is
+    for events (an answer of a kind), never for a time; GUARD_S only ends a test that hangs."""
 
-    def classify(rows: list[dict]) -> str:
+    def __init__(self, virtuoso: Virtuoso, backend: RemoteBackend, expected: dict[str, dict]):
+        self.virtuoso, self.backend, self.expected = virtuoso, backend, expected
+        self.seen: Counter[str] = Counter()  # through the lock: "A", "B", "mixed", "unavailable"
+        self.direct: Counter[str] = Counter()
+        self.publishing_since: float | None = None  # monotonic time the current publish began
+        self.changed = threading.Condition()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.locked, daemon=True) for _ in range(3)]
+        self.threads.append(threading.Thread(target=self.unlocked, daemon=True))
+
+    def classify(self, rows: list[dict]) -> str:
         got = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
-        return "A" if got == counts_a else "B" if got == counts_b else "mixed"
+        return next((label for label, counts in self.expected.items() if got == counts), "mixed")
 
-    def locked_reader() -> None:
-        while not stop.is_set():
-            until = time.monotonic() + 20
+    def count(self, tally: Counter[str], label: str, started: float | None = None) -> None:
+        with self.changed:
+            tally[label] += 1
+            since = self.publishing_since
+            if started is not None and since is not None and started >= since:
+                tally["started during a publish"] += 1
+            self.changed.notify_all()
+
+    def locked(self) -> None:
+        while not self.stop.is_set():
+            started = time.monotonic()
+            until = started + GUARD_S
 
             def send(record: Publication, until: float = until) -> bytes:
                 params = [("default-graph-uri", record.default)]
                 params += [("named-graph-uri", g) for g in record.graphs]
-                return backend.post(
+                return self.backend.post(
                     COUNTS_BY_GRAPH, params, "application/sparql-results+json", until
                 )
 
-            during = publishing.is_set()
             try:
-                body = backend.consistent(send, until)
-            except BackendError as error:  # a switch longer than our patience: never a mix
-                seen["unavailable"] += 1
-                assert error.status == 503
+                body = self.backend.consistent(send, until)
+            except (BackendError, DeadlineExceeded) as error:  # no answer: never a mixed one
+                assert getattr(error, "status", 503) == 503
+                self.count(self.seen, "unavailable")
                 continue
-            seen[classify(json.loads(body)["results"]["bindings"])] += 1
-            seen["started during a publish"] += during
-            time.sleep(0.01)
+            self.count(self.seen, self.classify(json.loads(body)["results"]["bindings"]), started)
 
-    def direct_reader() -> None:
+    def unlocked(self) -> None:
         session = requests.Session()
-        while not stop.is_set():
-            params = [("query", COUNTS_BY_GRAPH), ("default-graph-uri", merged_graph_iri(BASE))]
-            params += [("named-graph-uri", graph(s)) for s in SOURCES]
-            response = session.post(
-                virtuoso.sparql, data=params, headers={"Accept": "application/sparql-results+json"}
-            )
-            direct[classify(response.json()["results"]["bindings"])] += 1
-            time.sleep(0.01)
+        params = [("query", COUNTS_BY_GRAPH), ("default-graph-uri", merged_graph_iri(BASE))]
+        params += [("named-graph-uri", graph(s)) for s in SOURCES]
+        while not self.stop.is_set():
+            try:
+                response = session.post(
+                    self.virtuoso.sparql,
+                    data=params,
+                    headers={"Accept": "application/sparql-results+json"},
+                    timeout=GUARD_S,
+                )
+                label = self.classify(response.json()["results"]["bindings"])
+            except (requests.RequestException, ValueError):
+                label = "unavailable"
+            self.count(self.direct, label)
 
-    threads = [threading.Thread(target=locked_reader) for _ in range(3)]
-    threads.append(threading.Thread(target=direct_reader))
-    for thread in threads:
-        thread.start()
-    try:
-        for release in (release_b, release_a, release_b):
-            publishing.set()
-            result = publish(release, virtuoso.gsp, **virtuoso.credentials)
-            publishing.clear()
+    def wait_until(self, condition, what: str) -> None:
+        with self.changed:
+            assert self.changed.wait_for(condition, timeout=GUARD_S), f"never {what}: {self.seen}"
+
+    def __enter__(self) -> Readers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=GUARD_S)
+
+
+def test_readers_never_see_half_of_each_release(virtuoso: Virtuoso, two_big_releases) -> None:
+    """Readers through the remote backend's sequence lock, while A and B replace each other three
+    times: every answer is exactly A's or exactly B's graph sizes. Each publish waits, before it
+    stages anything, until a read that started after it began has been answered, and the next
+    publish starts only once the readers have seen the new release."""
+    release_a, release_b, counts_a, counts_b = two_big_releases
+    publish(release_a, virtuoso.gsp, **virtuoso.client_options)
+    backend = RemoteBackend(virtuoso.sparql, BASE, max_connections=8)
+    with Readers(virtuoso, backend, {"A": counts_a, "B": counts_b}) as readers:
+        readers.wait_until(lambda: readers.seen["A"] > 0, "answered A")
+        for release, label in ((release_b, "B"), (release_a, "A"), (release_b, "B")):
+            before = readers.seen[label]
+            during = readers.seen["started during a publish"]
+            overlapped = []
+
+            def overlap(message: str, during: int = during, overlapped: list = overlapped) -> None:
+                if not overlapped:  # the first step: a read runs while this publish runs
+                    overlapped.append(message)
+                    readers.wait_until(
+                        lambda: readers.seen["started during a publish"] > during,
+                        "a read during a publish",
+                    )
+
+            with readers.changed:
+                readers.publishing_since = time.monotonic()
+            result = publish(release, virtuoso.gsp, progress=overlap, **virtuoso.client_options)
+            with readers.changed:
+                readers.publishing_since = None
             print("publish", {k: round(v, 2) for k, v in result.seconds.items()})
-            time.sleep(0.1)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=30)
-    print(f"through the lock: {dict(seen)}; direct: {dict(direct)}")
-    assert seen["mixed"] == 0
-    assert seen["A"] > 0 and seen["B"] > 0 and seen["started during a publish"] > 0
+            readers.wait_until(lambda: readers.seen[label] > before, f"answered {label}")  # noqa: B023
+    print(f"through the lock: {dict(readers.seen)}; direct: {dict(readers.direct)}")
+    assert readers.seen["mixed"] == 0
+    assert readers.seen["started during a publish"] >= 3
 
 
 def test_an_unfinished_switch_is_never_served_and_a_publish_repairs_it(
     virtuoso: Virtuoso, tmp_path: Path
 ) -> None:
+    """A record left `switching` (a publisher died mid-swap): a reader keeps reading it and
+    waiting, never answering; the next publish completes the switch and the reader then gets the
+    stable record. (The 503 a reader gives when its patience ends: test_remote_units.py.)"""
     release = write_release(tmp_path / "a", release_quads("repair"), "repair")
-    published = publish(release, virtuoso.gsp, **virtuoso.credentials)
+    published = publish(release, virtuoso.gsp, **virtuoso.client_options)
     client = client_for(virtuoso)
     crashed = Publication(SWITCHING, published.sha, "crashed-publisher", merged_graph_iri(BASE))
     client.update(write_state_update(BASE, crashed))  # as a publisher dying mid-swap leaves it
     backend = RemoteBackend(virtuoso.sparql, BASE)
-    with pytest.raises(BackendError) as refused:
-        backend.record(until=time.monotonic() + 0.5)
-    assert refused.value.status == 503 and "switched in" in refused.value.message
-    assert publish(release, virtuoso.gsp, **virtuoso.credentials).changed  # not a no-op
-    assert backend.record(until=time.monotonic() + 5).state == STABLE
+    reads: list[Publication | None] = []
+    read_again = threading.Condition()
+    read_record = backend.read_record
+
+    def counted(until: float) -> Publication | None:
+        record = read_record(until)
+        with read_again:
+            reads.append(record)
+            read_again.notify_all()
+        return record
+
+    backend.read_record = counted  # type: ignore[method-assign]
+    served: list[Publication] = []
+    waiter = threading.Thread(
+        target=lambda: served.append(backend.record(until=time.monotonic() + GUARD_S)),
+        daemon=True,
+    )
+    waiter.start()
+    with read_again:
+        assert read_again.wait_for(lambda: len(reads) >= 3, timeout=GUARD_S)
+    assert served == [] and all(r is not None and r.state == SWITCHING for r in reads[:3])
+    assert publish(release, virtuoso.gsp, **virtuoso.client_options).changed
+    waiter.join(timeout=GUARD_S)
+    assert [record.state for record in served] == [STABLE]
+    assert served[0].id != crashed.id and served[0].sha == published.sha

@@ -28,6 +28,7 @@ from .records import (
 
 OBJECTIVE_COUNT = 23
 FIRST_COMMITMENT_PARAGRAPH = 17
+PRINCIPLE_COUNT = 10
 _OBJECTIVE_HEADING = re.compile(r"^Objective\s+(\d{1,2})\s*:\s*(.+)$")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _PRINCIPLE = re.compile(r"^(?P<name>[^.]+?)\.\s+(?P<text>.+)$")
@@ -204,21 +205,29 @@ class _ResolutionParser:
         return actions
 
     def principles(self, annex: int, listing: int) -> list[GuidingPrinciple]:
-        """The lettered items of paragraph 15: 'People-centred. The Global Compact ...'."""
+        """The lettered items of paragraph 15: 'People-centred. The Global Compact ...'.
+
+        Each block of paragraph 15 must be the next principle, (a) to (j): a failure names the
+        first block that is not, i.e. the line that was changed, not the end of the list."""
         principles: list[GuidingPrinciple] = []
         in_paragraph = False
         for block in self.blocks[annex:listing]:
-            if block.kind == PARAGRAPH:
-                in_paragraph = block.label == "15"
+            if not in_paragraph:
+                in_paragraph = block.kind == PARAGRAPH and block.label == "15"
                 continue
-            if not in_paragraph or block.kind != ITEM:
-                continue
+            if len(principles) == PRINCIPLE_COUNT:
+                if block.kind == ITEM:
+                    raise self.fail(block, f"{PRINCIPLE_COUNT} guiding principles in paragraph 15")
+                break
+            letter = _LETTERS[len(principles)]
+            if block.kind != ITEM or block.label != letter:
+                raise self.fail(block, f"guiding principle ({letter}) of paragraph 15")
             match = _PRINCIPLE.match(block.text)
             if match is None:
                 raise self.fail(block, "a guiding principle 'Name. Text'")
             principles.append(
                 GuidingPrinciple(
-                    letter=block.label or "",
+                    letter=letter,
                     name=match.group("name").strip(),
                     text=match.group("text").strip(),
                     paragraph=15,
@@ -226,8 +235,8 @@ class _ResolutionParser:
                     last_line=block.last_line,
                 )
             )
-        if len(principles) != 10:
-            raise self.fail(self.blocks[listing], "10 guiding principles in paragraph 15")
+        if len(principles) != PRINCIPLE_COUNT:  # no paragraph 15, or the list ends the annex
+            raise self.fail(self.blocks[listing], f"{PRINCIPLE_COUNT} guiding principles")
         return principles
 
     def check_paragraph_sequence(self, paragraphs: list[Paragraph], first: int) -> None:

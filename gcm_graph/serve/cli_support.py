@@ -1,12 +1,13 @@
 """Library functions behind `gcm-graph serve` and `gcm-graph query` (the CLI stays a thin shell).
 
-serve(host, port, base_uri, deadline, release_dir, workers) -> None
+serve(host, port, base_uri, deadline, release_dir, workers, backend, ...) -> None
 run_catalogue_query(name_or_path, release_dir, fmt) -> str
 """
 
 from __future__ import annotations
 
-import os
+import errno
+import socket
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfForm
 from ..catalogue import find_query
 from ..config import BUILD_DIR
 from ..errors import GcmError
+from ..publish import StoreCredentials
 from . import guard
 from .store import PREFIX_MAP, Release, ReleaseNotFound
 
@@ -28,6 +30,12 @@ class QueryFailed(GcmError):
     exit_code = 2
 
 
+class CannotServe(GcmError):
+    """No release to serve, or the address cannot be listened on."""
+
+    exit_code = 2
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -36,29 +44,33 @@ def serve(
     release_dir: Path | str = BUILD_DIR,
     workers: int | None = None,
     backend: str | None = None,
+    credentials: StoreCredentials | None = None,
+    dialect: str = "auto",
 ) -> None:
     """Serve the release with waitress until Ctrl-C; prints the URLs to open once ready.
 
     With `backend`, queries are answered by that SPARQL endpoint (a store the release was
-    published into with `gcm-graph publish`), with credentials from $GCM_BACKEND_USER and
-    $GCM_BACKEND_PASSWORD; release_dir still provides /dumps/.
+    published into with `gcm-graph publish`), as `credentials` at the store, speaking its
+    `dialect` (store_dialect.py); release_dir still provides /dumps/.
     """
     from . import DEFAULT_CONFIG, create_app
     from .wsgi import run
 
+    check_can_listen(host, port)  # before the query workers start: fail in a second, not ten
     config = {
         "RELEASE_DIR": str(release_dir),
         "BASE_URI": base_uri,
         "QUERY_DEADLINE_S": deadline,
         "WORKERS": workers or DEFAULT_CONFIG["WORKERS"],
         "BACKEND_URL": backend,
-        "BACKEND_USER": os.environ.get("GCM_BACKEND_USER"),
-        "BACKEND_PASSWORD": os.environ.get("GCM_BACKEND_PASSWORD"),
+        "BACKEND_USER": credentials.user if credentials else None,
+        "BACKEND_PASSWORD": credentials.password if credentials else None,
+        "BACKEND_DIALECT": dialect,
     }
     try:
         app = create_app(config)
     except ReleaseNotFound as error:
-        raise QueryFailed(str(error)) from error
+        raise CannotServe(str(error)) from error
 
     def announce(line: str) -> None:
         url = line.split()[-1].replace("://0.0.0.0:", "://127.0.0.1:")
@@ -68,7 +80,33 @@ def serve(
         print(f"  a resource       {url}objective/7", file=sys.stderr)
         print(f"  dumps            {url}dumps/", file=sys.stderr, flush=True)
 
-    run(app, host, port, app.config["THREADS"], announce=announce)
+    try:
+        run(app, host, port, app.config["THREADS"], announce=announce)
+    except OSError as error:  # taken between the check and the bind
+        raise CannotServe(_listen_problem(host, port, error)) from error
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """CannotServe, with one clear line, if (host, port) cannot be listened on right now."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise CannotServe(f"cannot listen on {host}:{port}: unknown host ({error})") from None
+    family, kind, proto, _, address = addresses[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise CannotServe(_listen_problem(host, port, error)) from None
+
+
+def _listen_problem(host: str, port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"cannot listen on {host}:{port}: the port is already in use (choose another --port)"
+    if error.errno == errno.EACCES:
+        return f"cannot listen on {host}:{port}: permission denied (ports below 1024 need root)"
+    return f"cannot listen on {host}:{port}: {error.strerror or error}"
 
 
 def run_catalogue_query(

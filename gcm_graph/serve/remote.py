@@ -7,7 +7,8 @@ The service keeps its own behaviour; only evaluation moves. For every query:
    CONSTRUCT/DESCRIBE) is known before anything is sent; guard.py's checks (update, SERVICE,
    length) have already run in sparql.py;
 2. its dataset is confined to the published release (remote_dataset.py);
-3. it is sent with a deadline (and Virtuoso's `timeout` parameter, so the store stops too); the
+3. it is sent with a deadline (and, if the store's dialect has one, a parameter that makes the
+   store stop too: Virtuoso's `timeout`; store_dialect.py); the
    store answers in one format we parse (SPARQL JSON or N-Triples) and the answer is serialised
    here, by pyoxigraph, in the negotiated format: the bytes a client gets do not depend on the
    store's serialisers, and a partial answer (Virtuoso's "anytime" results) is never passed on;
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
 
-from ..publish import Publication
+from ..publish import Publication, StoreCredentials
 from . import formats
 from .guard import skeleton
 from .remote_backend import (
@@ -47,6 +48,7 @@ from .remote_backend import (
 )
 from .remote_dataset import Dataset, confine, protocol_params, split_dataset_clauses
 from .store import PREFIX_MAP
+from .store_dialect import AUTO
 from .worker import DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob
 
 log = logging.getLogger(__name__)
@@ -111,13 +113,11 @@ class RemotePool:
                 + ", ".join(f.media_type for f in offered),
             )
         text, from_clauses = split_dataset_clauses(job.query)
-        if self.backend.virtuoso and not tabular and is_describe(text):
-            # Virtuoso's default DESCRIBE adds the triples pointing at the resource; the
-            # embedded store describes what the resource says (its CBD). Ask for that.
-            text = f'define sql:describe-mode "CBD"\n{text}'
         self.backend.acquire(queue_timeout)
         try:
             until = time.monotonic() + deadline
+            if not tabular and is_describe(text):  # the embedded store's meaning (CBD)
+                text = self.backend.dialect(until).describe(text)
 
             def send(record: Publication) -> bytes:
                 dataset = confine(
@@ -182,9 +182,9 @@ RELEASE_EXTENSION = "gcm_release"  # store.current_release() returns app.extensi
 def install_backend(app) -> None:
     """Make `app` answer from the store at app.config["BACKEND_URL"] (a SPARQL query endpoint).
 
-    Settings: BACKEND_USER / BACKEND_PASSWORD (HTTP Basic, if the endpoint needs them),
-    BACKEND_CONNECTIONS (concurrent queries to the store; default 16), BACKEND_TIMEOUT_PARAMETER
-    (send Virtuoso's `timeout`; default True). RELEASE_DIR, if it holds the release files, is
+    Settings: BACKEND_USER / BACKEND_PASSWORD (sent with the scheme the store asks for),
+    BACKEND_CONNECTIONS (concurrent queries to the store; default 16), BACKEND_DIALECT (`auto`,
+    `virtuoso` or `generic`; store_dialect.py). RELEASE_DIR, if it holds the release files, is
     still served at /dumps/. RELEASE_FINGERPRINT follows the store's publication record.
     """
     import atexit
@@ -200,8 +200,8 @@ def install_backend(app) -> None:
         config["BACKEND_URL"],
         config["BASE_URI"],
         max_connections=int(config.get("BACKEND_CONNECTIONS") or 16),
-        auth=(user, config.get("BACKEND_PASSWORD") or "") if user else None,
-        send_timeout_parameter=bool(config.get("BACKEND_TIMEOUT_PARAMETER", True)),
+        credentials=StoreCredentials(user, config.get("BACKEND_PASSWORD") or "") if user else None,
+        dialect=config.get("BACKEND_DIALECT") or AUTO,
     )
     pool = RemotePool(backend, int(config.get("BACKEND_CONNECTIONS") or 16))
     directory = Path(config["RELEASE_DIR"]).resolve()

@@ -1,5 +1,6 @@
 """HTTP to a remote SPARQL store: bounded connections, deadlines, clear failures, and the
-publication record read as a sequence lock (see gcm_graph/publish.py and remote.py).
+publication record read as a sequence lock (see gcm_graph/publish.py and remote.py). What the
+store does beyond the SPARQL 1.1 Protocol is its dialect's business (store_dialect.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pyoxigraph import (
 )
 from requests.adapters import HTTPAdapter
 
-from ..publish import Publication, parse_state, state_query
+from ..publish import Publication, StoreCredentials, parse_state, state_query
+from .store_dialect import AUTO, StoreDialect, dialect_named, recognise
 from .worker import DeadlineExceeded, PoolBusy
 
 log = logging.getLogger(__name__)
@@ -53,8 +55,8 @@ class RemoteBackend:
         base: str,
         *,
         max_connections: int = 16,
-        auth: tuple[str, str] | None = None,
-        send_timeout_parameter: bool = True,
+        credentials: StoreCredentials | None = None,
+        dialect: str = AUTO,
     ):
         self.url = url
         self.base = base
@@ -62,10 +64,10 @@ class RemoteBackend:
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max_connections, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.session.auth = auth
+        self.credentials = credentials  # sent once the store asks (its 401 names the scheme)
         self.slots = threading.BoundedSemaphore(max_connections)
-        self.send_timeout_parameter = send_timeout_parameter
-        self.virtuoso = False  # learnt from the store's Server header (DESCRIBE dialect)
+        # Fixed once known: configured, or probed (`auto`) on the first request the store answers.
+        self._dialect: StoreDialect | None = None if dialect == AUTO else dialect_named(dialect)
         self._record: Publication | None = None
         self._record_read_at = 0.0
         self._lock = threading.Lock()
@@ -76,24 +78,42 @@ class RemoteBackend:
 
     # --- raw requests ---------------------------------------------------------------------
 
+    def dialect(self, until: float) -> StoreDialect:
+        """The store's dialect; with `auto`, probed now if no request has reached it yet."""
+        if self._dialect is None:
+            response = self._send([("query", "ASK {}")], RESULTS_JSON, until)
+            with response:
+                if response.status_code != 200:
+                    self._body(response, until, StoreDialect())  # the store's error, as usual
+                found = recognise(response.headers.get("Server", ""))
+            with self._lock:
+                if self._dialect is None:
+                    self._dialect = found
+                    log.info("SPARQL backend %s: %s dialect", self.url, found.name)
+        return self._dialect
+
     def post(self, query: str, params: list[tuple[str, str]], accept: str, until: float) -> bytes:
         """POST a query; the body of a complete 200 answer, else BackendError/DeadlineExceeded."""
+        dialect = self.dialect(until)
         remaining = until - time.monotonic()
         if remaining <= 0:
             raise DeadlineExceeded
-        form = [("query", query), *params]
-        if self.send_timeout_parameter:  # Virtuoso: stop evaluating at our deadline as well
-            form.append(("timeout", str(max(1, int(remaining * 1000)))))
+        form = [("query", query), *params, *dialect.deadline_params(remaining)]
+        return self._body(self._send(form, accept, until), until, dialect)
+
+    def _send(self, form: list[tuple[str, str]], accept: str, until: float) -> requests.Response:
+        """The store's response (body not read yet); a stale pooled connection is retried once."""
         for attempt in (1, 2):
+            remaining = until - time.monotonic()
+            if remaining <= 0:
+                raise DeadlineExceeded
             try:
-                response = self.session.post(
-                    self.url,
-                    data=form,
-                    headers={"Accept": accept},
-                    timeout=(min(2.0, remaining), remaining),
-                    stream=True,
-                )
-                return self._body(response, until)
+                response = self._post(form, accept, remaining)
+                if response.status_code == 401 and self.credentials and not self.session.auth:
+                    response.close()
+                    self.session.auth = self.credentials.auth_for(response)
+                    response = self._post(form, accept, until - time.monotonic())
+                return response
             except requests.exceptions.ReadTimeout as error:
                 raise DeadlineExceeded from error
             except requests.exceptions.ConnectionError as error:
@@ -104,8 +124,18 @@ class RemoteBackend:
                 ) from error
         raise AssertionError("unreachable")
 
-    def _body(self, response: requests.Response, until: float) -> bytes:
-        self.virtuoso = response.headers.get("Server", "").startswith("Virtuoso/")
+    def _post(self, form: list[tuple[str, str]], accept: str, remaining: float):
+        if remaining <= 0:
+            raise DeadlineExceeded
+        return self.session.post(
+            self.url,
+            data=form,
+            headers={"Accept": accept},
+            timeout=(min(2.0, remaining), remaining),
+            stream=True,
+        )
+
+    def _body(self, response: requests.Response, until: float, dialect: StoreDialect) -> bytes:
         with response:
             if response.status_code != 200:
                 text = response.text.strip()
@@ -114,9 +144,9 @@ class RemoteBackend:
                     raise BackendError(503, f"The SPARQL backend is overloaded: {detail}")
                 kind = "refused" if response.status_code < 500 else "failed on"
                 raise BackendError(502, f"The SPARQL backend {kind} the query: {detail}")
-            state = response.headers.get("X-SQL-State", "")
-            if state:  # Virtuoso's anytime query: a 200 with partial results
-                raise DeadlineExceeded(response.headers.get("X-SQL-Message", state))
+            partial = dialect.partial_answer(response.headers)
+            if partial is not None:  # the store cut its answer short at our deadline
+                raise DeadlineExceeded(partial)
             chunks = []
             for chunk in response.iter_content(1 << 16):
                 chunks.append(chunk)
@@ -199,11 +229,25 @@ class RemoteBackend:
         self.session.close()
 
 
-def _stale_connection(error: Exception) -> bool:
-    text = repr(error)
-    return any(
-        s in text for s in ("RemoteDisconnected", "ConnectionResetError", "BrokenPipeError")
-    ) or isinstance(error.__context__, RemoteDisconnected)
+_STALE = (RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
+
+def _stale_connection(error: BaseException) -> bool:
+    """The store closed a kept-alive connection before our request (safe to send again).
+
+    requests wraps urllib3's ProtocolError, which carries the socket's error as an argument;
+    the chain of causes and arguments is walked, never the text of the error."""
+    seen: set[int] = set()
+    pending: list[object] = [error]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, _STALE):
+            return True
+        pending += [current.__cause__, current.__context__, *current.args]
+    return False
 
 
 def _reason(error: Exception) -> str:

@@ -33,8 +33,9 @@ class RemoteStore:
     """The part of pyoxigraph's Store that the pages use, answered by the remote store.
 
     Triple-pattern lookups are cached per publication record (a new release starts a new cache).
-    A blank node can be named in a query only to Virtuoso (its `<nodeID://...>` form); on other
-    stores patterns on blank nodes match nothing (the built release has none).
+    A blank node can be named in a query only if the store's dialect has a way (Virtuoso's
+    `<nodeID://...>`); on other stores patterns on blank nodes match nothing (the built release
+    has none).
     """
 
     CACHE_ENTRIES = 20_000
@@ -67,8 +68,9 @@ class RemoteStore:
 
     def quads_for_pattern(self, subject, predicate, object, graph_name=None) -> Iterator[Quad]:
         terms = (subject, predicate, object, graph_name)
-        if any(isinstance(t, BlankNode) for t in terms) and not self.backend.virtuoso:
-            return iter(())  # a blank node cannot be named in a query to another store
+        blanks = [t for t in terms if isinstance(t, BlankNode)]
+        if blanks and self._dialect().blank_node_iri(blanks[0].value) is None:
+            return iter(())  # this store has no way to name a blank node in a query
         # A lookup by subject (or by object) fetches everything about that term once, so that
         # the other lookups of a page (one per label predicate, ...) are answered from it.
         if subject is not None:
@@ -97,7 +99,14 @@ class RemoteStore:
 
     def _fetch(self, subject, predicate, object, graph_name) -> list[Quad]:
         slots = {"s": subject, "p": predicate, "o": object}
-        pattern = " ".join(f"?{k}" if v is None else _sparql_term(v) for k, v in slots.items())
+        dialect = self._dialect()
+
+        def term(value) -> str:
+            if isinstance(value, BlankNode):  # as the store names its own (see parse_results)
+                return dialect.blank_node_iri(value.value) or str(value)
+            return str(value)
+
+        pattern = " ".join(f"?{k}" if v is None else term(v) for k, v in slots.items())
         wanted = [f"?{k}" for k, v in slots.items() if v is None]
         if isinstance(graph_name, DefaultGraph):
             where = f"{{ {pattern} }}"
@@ -114,6 +123,9 @@ class RemoteStore:
             quads.append(Quad(s, p, o, g))
         return quads
 
+    def _dialect(self):
+        return self.backend.dialect(time.monotonic() + self.deadline)
+
     def contains_named_graph(self, graph) -> bool:
         return isinstance(graph, NamedNode) and graph.value in self.backend.record().graphs
 
@@ -124,14 +136,6 @@ def _matches(quad: Quad, subject, predicate, object) -> bool:
         and (predicate is None or quad.predicate == predicate)
         and (object is None or quad.object == object)
     )
-
-
-def _sparql_term(term) -> str:
-    """A term in query syntax; a blank node as Virtuoso names its own (`<nodeID://b123>`): the
-    labels of parse_results are Virtuoso's node ids, so a page can follow them."""
-    if isinstance(term, BlankNode):
-        return f"<nodeID://{term.value}>"
-    return str(term)
 
 
 class RemoteRelease:

@@ -28,22 +28,25 @@ def make_wsgi_app(**config) -> Flask:
 
 
 def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
-    """Serve until interrupted; `announce` gets the 'listening on URL' line once bound."""
-    server = create_server(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="gcm-graph",
-        clear_untrusted_proxy_headers=True,
-    )
-    announce(f"listening on http://{host}:{server.effective_port}/")
+    """Serve until interrupted; `announce` gets the 'listening on URL' line once bound. The
+    app's query pool is closed when it returns, also when the address cannot be bound."""
+    server = None
     try:
+        server = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="gcm-graph",
+            clear_untrusted_proxy_headers=True,
+        )
+        announce(f"listening on http://{host}:{server.effective_port}/")
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.close()
+        if server is not None:
+            server.close()
         pool = app.extensions.get(POOL_EXTENSION)
         if pool is not None:
             pool.close()
