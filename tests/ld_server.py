@@ -18,6 +18,8 @@ import pytest
 from conftest import start_server
 from pyoxigraph import DefaultGraph, RdfFormat, parse, serialize
 
+from support import write_void
+
 TESTS = Path(__file__).parent
 FIXTURE_RELEASE = TESTS / "fixtures" / "release"
 PAGES_FIXTURES = TESTS / "fixtures" / "pages"
@@ -60,6 +62,7 @@ def assemble_release(target: Path) -> Path:
         "graphs": dict(sorted(graphs.items())),
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    write_void(target, quads)
     # Other release files, as the build writes them (served by /dumps/ with their media types).
     (target / "discrepancies.json").write_text('{"discrepancies": []}\n')
     (target / "discrepancies.md").write_text("# Discrepancies\n\nNone in this fixture.\n")

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from gcm_graph.config import SOURCES_DIR
+from gcm_graph.config import DEFAULT_BASE_URI, SOURCES_DIR
 from gcm_graph.pipeline import BuildResult, build_release
+from gcm_graph.sources import load_manifest
+from gcm_graph.vocab import Iris
+from gcm_graph.void import void_graph
 
 
 def copy_sources(target: Path) -> Path:
@@ -59,3 +62,18 @@ def damaged(graph, remove=(), add=()):
     for triple in add:
         copy.add(triple)
     return copy
+
+
+def write_void(directory: Path, quads: list) -> Path:
+    """The release's void.ttl, as the build writes it (gcm_graph/void.py, the one generator), for
+    a fixture release made of `quads` (pyoxigraph Quads)."""
+    sizes: dict[str, int] = {}
+    for quad in quads:
+        if hasattr(quad.graph_name, "value"):
+            sizes[quad.graph_name.value] = sizes.get(quad.graph_name.value, 0) + 1
+    triples = len({quad.triple for quad in quads})
+    sources = list(load_manifest(SOURCES_DIR).values())
+    void = void_graph(Iris(DEFAULT_BASE_URI), sources, triples, sizes)
+    path = directory / "void.ttl"
+    path.write_text(void.serialize(format="turtle"), encoding="utf-8")
+    return path

@@ -462,10 +462,10 @@ def test_paths_follow_the_configured_base(tmp_path):
 
     release = assemble_release(tmp_path / "release")
     other = "http://data.example.org/gcm/"
-    nquads = (release / "gcm.nq").read_text()
-    # Rebase instance IRIs; the vocabulary (…/gcm/ontology#) is a contract and stays.
-    rebased = re.sub(r"https://w3id\.org/gcm/(?!ontology#)", other, nquads)
-    (release / "gcm.nq").write_text(rebased)
+    for name in ("gcm.nq", "void.ttl"):
+        # Rebase instance IRIs; the vocabulary (…/gcm/ontology#) is a contract and stays.
+        text = (release / name).read_text()
+        (release / name).write_text(re.sub(r"https://w3id\.org/gcm/(?!ontology#)", other, text))
     app = create_app({"RELEASE_DIR": str(release), "BASE_URI": other, "START_QUERY_POOL": False})
     client = app.test_client()
     graph = Graph().parse(data=client.get("/objective/7.ttl").data, format="turtle")

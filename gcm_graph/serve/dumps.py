@@ -6,11 +6,9 @@ pre-negotiated: a client that accepts gzip gets a compressed copy (`NAME.gz` fro
 the build wrote one that is newer, else one compressed once and cached on disk), with its own
 ETag and `Vary: Accept-Encoding`.
 
-The VoID + DCAT description: the build's `void.ttl` if the release has one (it is authoritative
-about its own release); otherwise it is generated here from the release itself (manifest.json,
-the store's counts, the source documents it describes, the dump files). All URLs in the
-generated description are under the base IRI (`<base>dumps/gcm.nt`, `<base>sparql`), like the data
-IRIs, so the description does not depend on the address the server runs at.
+The VoID + DCAT description is the release's own `void.ttl`, written by the build
+(gcm_graph/void.py, the one generator): the server serves what the build wrote, in every RDF
+format, and a release without one has no description (404) rather than one made up here.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ from pyoxigraph import NamedNode, RdfFormat, Store, Triple, parse
 from werkzeug.security import safe_join
 
 from . import formats, site
-from .void import generate_void
 
 bp = Blueprint("dumps", __name__)
 
@@ -180,16 +177,14 @@ def dump(name: str) -> Response:
 
 
 def void_triples() -> tuple[list[Triple], Store]:
-    """The VoID description (from the release's void.ttl, or generated) and a store of it."""
-    s = site.current()
-    fingerprint = s.release.fingerprint
+    """The release's VoID description (its void.ttl; nothing if it has none) and a store of it."""
+    fingerprint = site.current().release.fingerprint
     cached = _void_cache.get(fingerprint)
     if cached is None:
         shipped = _release_dir() / VOID_FILE
+        triples = []
         if shipped.is_file():
             triples = [q.triple for q in parse(path=shipped, format=RdfFormat.TURTLE)]
-        else:
-            triples = generate_void(s, _files(), _release_dir())
         store = Store()
         store.extend(_quads(triples))
         cached = _void_cache.setdefault(fingerprint, (triples, store))
@@ -217,6 +212,10 @@ def void() -> Response:
     s = site.current()
     prefix = f"{request.script_root}/.well-known/void"
     triples, _store = void_triples()
+    if not triples:
+        from .pages import not_found
+
+        return not_found(f"This release has no {VOID_FILE}: rebuild it with `gcm-graph build`.")
     if fmt.kind == "page":
         dataset = s.base_uri + "dataset"
         if any(t.subject == NamedNode(dataset) for t in triples):
