@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the harness (testing/) lives at the root of the repository
 
+from testing.processes import children, command_line, cpu_ticks, descendants  # noqa: E402
 from testing.servers import Server, free_port, launched, replicas  # noqa: E402
 
-__all__ = ["REPO", "Server", "free_port", "replica_server", "wsgi_server"]
+__all__ = [
+    "REPO",
+    "Server",
+    "children",
+    "command_line",
+    "cpu_ticks",
+    "descendants",
+    "free_port",
+    "replica_server",
+    "wsgi_server",
+]
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -57,36 +68,3 @@ def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     rank = max(1, min(len(ordered), round(fraction * len(ordered) + 0.5)))
     return ordered[rank - 1]
-
-
-def children(pid: int) -> set[int]:
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with suppress(OSError, IndexError, ValueError):
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(stat.parent.name))
-    return found
-
-
-def descendants(pid: int) -> set[int]:
-    result, frontier = set(), {pid}
-    while frontier:
-        found = set().union(*(children(p) for p in frontier))
-        result |= found
-        frontier = found
-    return result
-
-
-def cpu_ticks(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])
-
-
-def command_line(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""

@@ -12,8 +12,6 @@ Then the tests that only make sense for a remote store: its deadline, dataset co
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,8 +21,8 @@ import requests
 from conftest import LiveServer, start_server
 from test_sparql_http import *  # noqa: F403  (the suite, collected here with our live_server)
 from test_sparql_safety import (  # noqa: F401  (re-run here; `listener` is their fixture)
-    CROSS_JOIN,
     listener,
+    run_away,
     test_load_is_refused_without_fetching,
     test_service_is_refused_and_nothing_connects,
     test_updates_are_refused_and_data_unchanged,
@@ -85,40 +83,18 @@ def test_healthz_names_the_release_published_in_the_store(
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_runaway_query_answers_504_while_others_are_answered(live_server: LiveServer) -> None:
-    runaway: dict[str, object] = {}
-
-    def run_cross_join() -> None:
-        started = time.monotonic()
-        response = requests.get(live_server.sparql, params={"query": CROSS_JOIN}, timeout=TIMEOUT)
-        runaway.update(response=response, elapsed=time.monotonic() - started, end=time.monotonic())
-
-    thread = threading.Thread(target=run_cross_join)
-    thread.start()
-    time.sleep(0.5)
-    statuses: list[int] = []
-    finished: list[float] = []
-
-    def simple_query(number: int) -> None:
-        query = f"ASK {{ <{DEFAULT_BASE_URI}objective/7> ?p ?o }} # client {number}"
-        response = requests.get(live_server.sparql, params={"query": query}, timeout=TIMEOUT)
-        statuses.append(response.status_code)
-        finished.append(time.monotonic())
-
-    clients = [threading.Thread(target=simple_query, args=(n,)) for n in range(20)]
-    for client in clients:
-        client.start()
-    for client in clients:
-        client.join()
-    thread.join()
-    assert statuses == [200] * 20
-    assert max(finished) < runaway["end"]
-    response = runaway["response"]
-    assert isinstance(response, requests.Response)
+def test_runaway_query_answers_504_at_the_deadline(
+    live_server: LiveServer,
+    virtuoso: Virtuoso,  # noqa: F811
+) -> None:
+    """The cross join keeps Virtuoso busy until the 2 s deadline (which Virtuoso is told too):
+    504, and the store answers again at once. (Other queries meanwhile: test_remote_faults.py,
+    with a query held by a proxy, so that no time limit is assumed.)"""
+    response, elapsed, _ = run_away(live_server, {virtuoso.pid})
     assert response.status_code == 504, response.text
     assert "2 s deadline" in response.text
-    assert live_server.deadline <= runaway["elapsed"] < live_server.deadline + 2.0
-    assert triple_count(live_server) == 43  # the store is answering again at once
+    assert elapsed >= live_server.deadline
+    assert triple_count(live_server) == 43
 
 
 def test_service_hidden_from_the_lexical_check_is_refused_by_the_strict_one(

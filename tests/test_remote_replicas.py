@@ -39,6 +39,7 @@ pytestmark = pytest.mark.slow
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 CLIENTS = 8
+GUARD_S = 120.0  # only ends a test that hangs: the tests wait for answers, not for times
 
 
 def make_release(directory: Path, source: Path, extra: int) -> Path:
@@ -70,23 +71,36 @@ def running_replicas(instances: int, **config: object) -> Iterator[tuple[str, su
 
 
 class Load:
-    """CLIENTS threads querying COUNT (and a resource page) until stopped; tallies answers."""
+    """CLIENTS threads querying COUNT (and a resource page) until stopped; tallies answers, and
+    keeps (when the request started, what it answered) so that a test can wait for answers
+    instead of waiting for a time."""
 
     def __init__(self, url: str):
         self.url = url
         self.answers: Counter[str] = Counter()
+        self.timeline: list[tuple[float, str]] = []
         self.errors: list[str] = []
         self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self.client, args=(n,)) for n in range(CLIENTS)]
+        self.changed = threading.Condition()
+        self.threads = [
+            threading.Thread(target=self.client, args=(n,), daemon=True) for n in range(CLIENTS)
+        ]
+
+    def record(self, started: float, answer: str) -> None:
+        with self.changed:
+            self.answers[answer] += 1
+            self.timeline.append((started, answer))
+            self.changed.notify_all()
 
     def client(self, number: int) -> None:
         while not self.stop.is_set():
+            started = time.monotonic()
             try:
                 if number % 4 == 3:
                     page = requests.get(
                         self.url + "objective/7.ttl", headers={"Connection": "close"}, timeout=30
                     )
-                    self.answers["page"] += 1
+                    self.record(started, "page")
                     if page.status_code != 200 or "Objective" not in page.text:
                         self.errors.append(f"page {page.status_code}: {page.text[:200]}")
                     continue
@@ -99,9 +113,19 @@ class Load:
                 if response.status_code != 200:
                     self.errors.append(f"{response.status_code}: {response.text[:200]}")
                     continue
-                self.answers[response.json()["results"]["bindings"][0]["n"]["value"]] += 1
+                self.record(started, response.json()["results"]["bindings"][0]["n"]["value"])
             except (requests.RequestException, ValueError) as error:
                 self.errors.append(repr(error))
+
+    def started_since(self, moment: float) -> list[str]:
+        """The counts answered to requests that started after `moment`."""
+        return [
+            answer for started, answer in self.timeline if started > moment and answer != "page"
+        ]
+
+    def wait_for(self, condition, what: str) -> None:
+        with self.changed:
+            assert self.changed.wait_for(condition, timeout=GUARD_S), f"never {what}"
 
     def __enter__(self) -> Load:
         for thread in self.threads:
@@ -111,10 +135,10 @@ class Load:
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
         for thread in self.threads:
-            thread.join(timeout=60)
+            thread.join(timeout=GUARD_S)
 
 
-def wait_for_release(url: str, sha: str, instances: int, timeout: float = 60) -> set[int]:
+def wait_for_release(url: str, sha: str, instances: int, timeout: float = GUARD_S) -> set[int]:
     """Poll /healthz until `instances` distinct instances in a row report `sha` (the instances
     that answer are the kernel's choice: polling long enough reaches each of them)."""
     seen: set[int] = set()
@@ -143,22 +167,21 @@ def test_embedded_replicas_reload_a_new_release_under_load(
         instances = wait_for_release(url, release_fingerprint(release_a), 3)
         assert len(instances) == 3, "one address, three instances answering"
         with Load(url) as load:
-            time.sleep(1.5)
+            load.wait_for(lambda: load.answers["43"] >= 5, "answered release A")
             switched = tmp_path / "switch"
             switched.symlink_to(release_b)
             switched.replace(current)  # atomic: instances started from now on read B
             master.send_signal(signal.SIGHUP)
             reload_started = time.monotonic()
             wait_for_release(url, release_fingerprint(release_b), 3)
-            print(f"reloaded in {time.monotonic() - reload_started:.1f} s")
-            before = dict(load.answers)
-            time.sleep(1.0)
-        after = {k: load.answers[k] - before.get(k, 0) for k in load.answers}
+            reloaded = time.monotonic()
+            print(f"reloaded in {reloaded - reload_started:.1f} s")
+            load.wait_for(lambda: len(load.started_since(reloaded)) >= 5, "answered after reload")
     print(f"answers {dict(load.answers)}, errors {len(load.errors)}")
     assert load.errors == []
     assert load.answers["43"] > 0 and load.answers["44"] > 0  # old release, then the new one
     assert set(load.answers) <= {"43", "44", "page"}
-    assert after.get("43", 0) == 0 and after["44"] > 0
+    assert set(load.started_since(reloaded)) == {"44"}  # once all serve B, nobody answers A
 
 
 def test_remote_replicas_follow_a_release_published_under_load(
@@ -173,11 +196,13 @@ def test_remote_replicas_follow_a_release_published_under_load(
     shutil.copytree(release_a, tmp_path / "dumps")
     config = {"RELEASE_DIR": str(tmp_path / "dumps"), "BACKEND_URL": virtuoso.sparql}
     with running_replicas(2, **config) as (url, _master), Load(url) as load:
-        time.sleep(1.0)
+        load.wait_for(lambda: load.answers["43"] >= 5, "answered release A")
         publish(release_b, virtuoso.gsp, **virtuoso.client_options)
         wait_for_release(url, release_fingerprint(release_b), 2)
-        time.sleep(1.0)
+        published = time.monotonic()
+        load.wait_for(lambda: len(load.started_since(published)) >= 5, "answered release B")
     print(f"answers {dict(load.answers)}, errors {len(load.errors)}")
     assert load.errors == []
     assert load.answers["43"] > 0 and load.answers["44"] > 0
     assert set(load.answers) <= {"43", "44", "page"}
+    assert set(load.started_since(published)) == {"44"}
