@@ -31,6 +31,7 @@ from pathlib import Path
 import requests
 from serving import (
     REPO,
+    ClientThreads,
     children,
     command_line,
     cpu_ticks,
@@ -43,16 +44,15 @@ CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SMALL = "ASK { <https://w3id.org/gcm/objective/7> ?p ?o }"
 
 
-class Steady:
+class Steady(ClientThreads):
     """`clients` threads sending small queries until stopped; counts failures."""
 
     def __init__(self, sparql: str, clients: int = 4, keep_alive: bool = True):
+        super().__init__(clients)
         self.sparql, self.ok, self.failures = sparql, 0, []
         self.headers = {} if keep_alive else {"Connection": "close"}
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self.run) for _ in range(clients)]
 
-    def run(self) -> None:
+    def client(self, number: int) -> None:
         session = requests.Session()
         while not self.stop.is_set():
             try:
@@ -66,16 +66,6 @@ class Steady:
             except requests.RequestException as error:
                 self.failures.append(repr(error)[:160])
             time.sleep(0.01)
-
-    def __enter__(self) -> Steady:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=60)
 
 
 def query_workers(server_pid: int) -> set[int]:

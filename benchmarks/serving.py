@@ -17,11 +17,13 @@ from urllib.parse import urlparse
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the harness (testing/) lives at the root of the repository
 
+from testing.clients import ClientThreads  # noqa: E402
 from testing.processes import children, command_line, cpu_ticks, descendants  # noqa: E402
 from testing.servers import Server, free_port, launched, replicas  # noqa: E402
 
 __all__ = [
     "REPO",
+    "ClientThreads",
     "Server",
     "children",
     "command_line",

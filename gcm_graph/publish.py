@@ -171,7 +171,7 @@ def state_query(base: str) -> str:
     )
 
 
-def parse_state(values: list[str]) -> Publication | None:
+def parse_state(values: list[str | None]) -> Publication | None:
     """The record from the values of state_query; None unless exactly one well-formed value."""
     if len(values) != 1:
         return None
@@ -340,7 +340,7 @@ class StoreClient:
 
     def publication(self, base: str) -> tuple[Publication | None, int]:
         """The record and the number of values read (1 when readable)."""
-        values = [row["record"] for row in self.select(state_query(base))]
+        values = [row.get("record") for row in self.select(state_query(base))]
         return parse_state(values), len(values)
 
 

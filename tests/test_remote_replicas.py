@@ -16,7 +16,6 @@ import json
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from test_virtuoso import virtuoso  # noqa: F401  (fixture)
 from gcm_graph.config import DEFAULT_BASE_URI
 from gcm_graph.publish import publish
 from gcm_graph.serve.store import release_fingerprint
+from testing.clients import ClientThreads
 from testing.servers import replicas
 from testing.virtuoso import Virtuoso
 
@@ -70,27 +70,23 @@ def running_replicas(instances: int, **config: object) -> Iterator[tuple[str, su
         yield server.url, master
 
 
-class Load:
+class Load(ClientThreads):
     """CLIENTS threads querying COUNT (and a resource page) until stopped; tallies answers, and
     keeps (when the request started, what it answered) so that a test can wait for answers
     instead of waiting for a time."""
 
     def __init__(self, url: str):
+        super().__init__(CLIENTS)
         self.url = url
         self.answers: Counter[str] = Counter()
         self.timeline: list[tuple[float, str]] = []
         self.errors: list[str] = []
-        self.stop = threading.Event()
-        self.changed = threading.Condition()
-        self.threads = [
-            threading.Thread(target=self.client, args=(n,), daemon=True) for n in range(CLIENTS)
-        ]
 
     def record(self, started: float, answer: str) -> None:
         with self.changed:
             self.answers[answer] += 1
             self.timeline.append((started, answer))
-            self.changed.notify_all()
+            self.counted()
 
     def client(self, number: int) -> None:
         while not self.stop.is_set():
@@ -122,20 +118,6 @@ class Load:
         return [
             answer for started, answer in self.timeline if started > moment and answer != "page"
         ]
-
-    def wait_for(self, condition, what: str) -> None:
-        with self.changed:
-            assert self.changed.wait_for(condition, timeout=GUARD_S), f"never {what}"
-
-    def __enter__(self) -> Load:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=GUARD_S)
 
 
 def wait_for_release(url: str, sha: str, instances: int, timeout: float = GUARD_S) -> set[int]:

@@ -36,6 +36,7 @@ from gcm_graph.publish import (
 )
 from gcm_graph.serve.remote_backend import BackendError, RemoteBackend
 from gcm_graph.serve.worker import DeadlineExceeded
+from testing.clients import ClientThreads
 from testing.virtuoso import Virtuoso, VirtuosoUnavailable, shared_virtuoso
 
 pytestmark = pytest.mark.slow
@@ -212,20 +213,20 @@ def two_big_releases(tmp_path: Path) -> Iterator[tuple[Path, Path, dict, dict]]:
     )
 
 
-class Readers:
+class Readers(ClientThreads):
     """Readers of the graph sizes until stopped: three through the remote backend's sequence
     lock, one straight to Virtuoso (no lock: counted, to show what the lock is for). Waiting is
-    for events (an answer of a kind), never for a time; GUARD_S only ends a test that hangs."""
+    for events (an answer of a kind), never for a time."""
 
     def __init__(self, virtuoso: Virtuoso, backend: RemoteBackend, expected: dict[str, dict]):
+        super().__init__(4)
         self.virtuoso, self.backend, self.expected = virtuoso, backend, expected
         self.seen: Counter[str] = Counter()  # through the lock: "A", "B", "mixed", "unavailable"
         self.direct: Counter[str] = Counter()
         self.publishing_since: float | None = None  # monotonic time the current publish began
-        self.changed = threading.Condition()
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self.locked, daemon=True) for _ in range(3)]
-        self.threads.append(threading.Thread(target=self.unlocked, daemon=True))
+
+    def client(self, number: int) -> None:
+        self.locked() if number < 3 else self.unlocked()
 
     def classify(self, rows: list[dict]) -> str:
         got = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
@@ -237,7 +238,7 @@ class Readers:
             since = self.publishing_since
             if started is not None and since is not None and started >= since:
                 tally["started during a publish"] += 1
-            self.changed.notify_all()
+            self.counted()
 
     def locked(self) -> None:
         while not self.stop.is_set():
@@ -276,20 +277,6 @@ class Readers:
                 label = "unavailable"
             self.count(self.direct, label)
 
-    def wait_until(self, condition, what: str) -> None:
-        with self.changed:
-            assert self.changed.wait_for(condition, timeout=GUARD_S), f"never {what}: {self.seen}"
-
-    def __enter__(self) -> Readers:
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=GUARD_S)
-
 
 def test_readers_never_see_half_of_each_release(virtuoso: Virtuoso, two_big_releases) -> None:
     """Readers through the remote backend's sequence lock, while A and B replace each other three
@@ -300,7 +287,7 @@ def test_readers_never_see_half_of_each_release(virtuoso: Virtuoso, two_big_rele
     publish(release_a, virtuoso.gsp, **virtuoso.client_options)
     backend = RemoteBackend(virtuoso.sparql, BASE, max_connections=8)
     with Readers(virtuoso, backend, {"A": counts_a, "B": counts_b}) as readers:
-        readers.wait_until(lambda: readers.seen["A"] > 0, "answered A")
+        readers.wait_for(lambda: readers.seen["A"] > 0, "answered A")
         for release, label in ((release_b, "B"), (release_a, "A"), (release_b, "B")):
             before = readers.seen[label]
             during = readers.seen["started during a publish"]
@@ -309,7 +296,7 @@ def test_readers_never_see_half_of_each_release(virtuoso: Virtuoso, two_big_rele
             def overlap(message: str, during: int = during, overlapped: list = overlapped) -> None:
                 if not overlapped:  # the first step: a read runs while this publish runs
                     overlapped.append(message)
-                    readers.wait_until(
+                    readers.wait_for(
                         lambda: readers.seen["started during a publish"] > during,
                         "a read during a publish",
                     )
@@ -320,7 +307,7 @@ def test_readers_never_see_half_of_each_release(virtuoso: Virtuoso, two_big_rele
             with readers.changed:
                 readers.publishing_since = None
             print("publish", {k: round(v, 2) for k, v in result.seconds.items()})
-            readers.wait_until(lambda: readers.seen[label] > before, f"answered {label}")  # noqa: B023
+            readers.wait_for(lambda: readers.seen[label] > before, f"answered {label}")  # noqa: B023
     print(f"through the lock: {dict(readers.seen)}; direct: {dict(readers.direct)}")
     assert readers.seen["mixed"] == 0
     assert readers.seen["started during a publish"] >= 3

@@ -158,8 +158,15 @@ class RemoteBackend:
 
     def read_record(self, until: float) -> Publication | None:
         body = self.post(state_query(self.base), [], RESULTS_JSON, until)
-        values = [row["record"]["value"] for row in json.loads(body)["results"]["bindings"]]
-        record = parse_state(values)
+        try:
+            rows = json.loads(body)["results"]["bindings"]
+            # A row without the value (Virtuoso answers one while the record is rewritten) is a
+            # record that cannot be read: not stable, like zero or two values.
+            values = [row.get("record", {}).get("value") for row in rows]
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            message = f"The SPARQL backend sent an unreadable answer: {error}"
+            raise BackendError(502, message) from error
+        record = None if None in values else parse_state(values)
         with self._lock:  # a record that is not stable is not remembered: record() waits
             self._record = record if record is not None and record.stable else None
             self._record_read_at = time.monotonic()
