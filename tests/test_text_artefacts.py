@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, PROV, RDF
 
 from gcm_graph.extract.blocks import tokenize
 from gcm_graph.extract.idm import parse_idm
@@ -21,6 +21,7 @@ from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.sources import load_verified
 from gcm_graph.text import Line, strip_markdown
 from gcm_graph.validate import load_shapes, validate_graph
+from gcm_graph.vocab import GCM
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +177,19 @@ def test_the_text_shape_accepts_clean_text_with_brackets_and_numbers():
     text = "A [sic] note (No. 97), 1949; US$ 425 and 18 per cent < 20 per cent * 2."
     result = validate_graph(describe(text), load_shapes())
     assert result.conforms, result.text()
+
+
+def test_the_paragraph_shape_rejects_a_bare_footnote_number():
+    paragraph = URIRef("https://w3id.org/gcm/paragraph/2")
+    data = Graph()
+    data.add((paragraph, RDF.type, GCM.Paragraph))
+    data.add((paragraph, GCM.paragraphNumber, Literal(2)))
+    data.add((paragraph, GCM.section, Literal("preamble and vision")))
+    data.add((paragraph, PROV.wasDerivedFrom, paragraph))
+    printed = "the United Nations Convention against Transnational Organized Crime, 5 including the"
+    data.add((paragraph, DCTERMS.description, Literal(printed, lang="en")))
+    messages = {v.message for v in validate_graph(data, load_shapes()).violations}
+    assert any("footnote number printed bare" in m for m in messages), messages
+    data.set((paragraph, DCTERMS.description, Literal(printed.replace(", 5", ","), lang="en")))
+    messages = {v.message for v in validate_graph(data, load_shapes()).violations}
+    assert not any("footnote number printed bare" in m for m in messages), messages
