@@ -20,13 +20,14 @@ from gcm_graph.context import BuildContext
 from gcm_graph.errors import SourceError
 from gcm_graph.extract.instrument_catalogue import CATALOGUE
 from gcm_graph.extract.instrument_dates import read_instrument_dates
-from gcm_graph.extract.instruments import resolution_evidence
+from gcm_graph.extract.instruments import ADOPTION, YearClaim, resolution_evidence
 from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model import booklet as booklet_model
 from gcm_graph.model import gfmd as gfmd_model
 from gcm_graph.model import idm as idm_model
 from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
+from gcm_graph.model.instrument_dates import agrees, stated_date
 from gcm_graph.pipeline import build_models
 from gcm_graph.release import merged_graph
 from gcm_graph.sources import Source, load_verified
@@ -151,6 +152,36 @@ def test_each_instrument_has_at_most_one_value_per_fact(graph):
     for prop in (GCM.adoptionYear, GCM.entryIntoForceYear, GCM.endorsementYear, GCM.adoptionDate):
         for instrument in set(graph.subjects(prop, None)):
             assert len(list(graph.objects(instrument, prop))) == 1, (instrument, prop)
+
+
+@pytest.mark.parametrize(
+    ("words", "year", "stated"),
+    [
+        ("Adopted by the United Nations General Assembly on 10 December 1948", 1948, "1948-12-10"),
+        ("came into effect on 1st January, 2016", 2016, "2016-01-01"),  # booklet line 121
+        ("endorsed by the UN General Assembly in December of 2016", 2016, "2016-12"),  # line 137
+        ("endorsed by the UN General Assembly in July 2015", 2015, "2015-07"),  # line 125
+        ("entered into force in 2004", 2004, "2004"),  # line 102
+    ],
+)
+def test_a_claim_is_compared_at_the_precision_it_is_stated(words, year, stated):
+    assert stated_date(words, year) == stated
+
+
+def test_a_wrong_day_or_month_disagrees(reference):
+    udhr = reference[("udhr", "adoption")]  # 1948-12-10
+
+    def claim(words: str) -> YearClaim:
+        return YearClaim("udhr", ADOPTION, 1948, "booklet", 56, words)
+
+    assert agrees(claim("Adopted ... on 10 December 1948"), udhr)
+    assert agrees(claim("Adopted ... in December 1948"), udhr)
+    assert agrees(claim("the 1948 Universal Declaration"), udhr)
+    assert not agrees(claim("Adopted ... on 11 December 1948"), udhr)
+    assert not agrees(claim("Adopted ... in November 1948"), udhr)
+    # a year-only reference date is compared by year
+    addis = reference[("addis-ababa-action-agenda", "adoption")]  # 2015
+    assert agrees(YearClaim(addis.slug, ADOPTION, 2015, "gfmd", 1, "in July 2015"), addis)
 
 
 # -- the reference itself -------------------------------------------------------------------------

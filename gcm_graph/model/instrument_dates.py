@@ -7,13 +7,17 @@ into force and endorsement, each reified with the line of the reference that sta
 reference's statement is also a `gcm:Claim` (with `gcm:authority` and the record as
 `dcterms:bibliographicCitation`), so that a document's claim can point at what it agrees or
 disagrees with: `gcm:agreesWith` / `gcm:disagreesWith`, stated in this graph (the judgement is
-the reference's, not the document's). A document's claim that disagrees stays a claim in its
-document's graph, never the instrument's fact, and is reported as
+the reference's, not the document's). A claim agrees if its date, at the precision the document
+states it ("on 10 December 1948", "in July 2015", "in 2003"), is the reference's. A document's
+claim that disagrees stays a claim in its document's graph, never the instrument's fact, and is
+reported as
 'instrument-date-disagrees-with-reference' (substantive); a claim about a date the reference
 does not hold is reported as 'instrument-date-unchecked' (info).
 """
 
 from __future__ import annotations
+
+import re
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
@@ -68,17 +72,55 @@ def state_reference_date(graph: SourceGraph, instrument: URIRef, date: Reference
     return iri
 
 
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTH_NAMES = "|".join(_MONTHS)
+_DAY_MONTH = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)? (?P<month>{_MONTH_NAMES}),? (?:of )?(?P<year>\d{{4}})\b"
+)
+_MONTH = re.compile(rf"\b(?P<month>{_MONTH_NAMES}),? (?:of )?(?P<year>\d{{4}})\b")
+
+
+def stated_date(words: str, year: int) -> str:
+    """The date the words give for `year`, as precisely as they give it: '1948-12-10' for
+    "on 10 December 1948", '2015-07' for "in July 2015", else '2015'."""
+    for pattern in (_DAY_MONTH, _MONTH):
+        for match in pattern.finditer(words):
+            if int(match.group("year")) == year:
+                month = _MONTHS.index(match.group("month")) + 1
+                day = match.groupdict().get("day")
+                return f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+    return str(year)
+
+
+def agrees(claim: YearClaim, date: ReferenceDate) -> bool:
+    """The claim's date, at the precision it is stated, is the reference's."""
+    stated = stated_date(claim.evidence, claim.year)
+    return date.date.startswith(stated) if date.has_day else stated[:4] == date.date
+
+
 def judge(
     graph: SourceGraph, reference: URIRef, date: ReferenceDate, claims: dict[YearClaim, URIRef]
 ) -> list[Discrepancy]:
     """Link each document claim to the reference claim it agrees or disagrees with."""
     wrong = []
     for claim, iri in claims.items():
-        agrees = claim.year == date.year
-        graph.link(
-            iri, GCM.agreesWith if agrees else GCM.disagreesWith, reference, date.line, date.line
-        )
-        if not agrees:
+        right = agrees(claim, date)
+        link = GCM.agreesWith if right else GCM.disagreesWith
+        graph.link(iri, link, reference, date.line, date.line)
+        if not right:
             wrong.append(claim)
     return [_disagreement(claim, date) for claim in wrong]
 
@@ -89,7 +131,8 @@ def _disagreement(claim: YearClaim, date: ReferenceDate) -> Discrepancy:
         DISAGREES,
         "substantive",
         f"instrument {claim.slug}",
-        f"the {claim.source} gives {event} in {claim.year} ('{claim.evidence}'); "
+        f"the {claim.source} gives {event} {stated_date(claim.evidence, claim.year)} "
+        f"('{claim.evidence}'); "
         f"the reference gives {date.date} ({date.authority}, {date.record})",
         {claim.source: f"line {claim.line}", REFERENCE: f"line {date.line}"},
         {
