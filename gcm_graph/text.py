@@ -50,13 +50,13 @@ def footnote_definition(text: str) -> tuple[int, str] | None:
     return None
 
 
-_SUP_MARKER = re.compile(r"\s*<sup>(?:&</sup>lt;sup>)?\d+</sup>")
+SUP_MARKER = re.compile(r"\s*<sup>(?:&</sup>lt;sup>)?(\d+)</sup>")
 _UNICODE_MARKER = re.compile(rf"[{SUPERSCRIPT_DIGITS}]+")
 
 
 def strip_footnote_markers(text: str) -> str:
     """Remove footnote reference markers (<sup>n</sup>, superscript digits) from running text."""
-    text = _SUP_MARKER.sub("", text)
+    text = SUP_MARKER.sub("", text)
     return _UNICODE_MARKER.sub("", text)
 
 
@@ -70,11 +70,21 @@ def normalize_space(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
+# "[title](#)", "[title](https://...)": the conversion's links; the words stay, the target goes
+# (the documents' link targets are lost: "#").
+_MD_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\([^)\s]*\)")
+# "\$4 million", "\(2021-2025\)": characters the conversion escaped for Markdown.
+_MD_ESCAPE = re.compile(r"\\([$*_#\[\]()])")
+
+
 def strip_markdown(text: str) -> str:
-    """Remove Markdown emphasis and heading marks left by the PDF-to-text conversion."""
+    """Remove the Markdown the PDF-to-text conversion left: heading marks, emphasis, links
+    (the link text is kept) and backslash escapes."""
     text = re.sub(r"^#+\s*", "", text.strip())
+    text = _MD_LINK.sub(r"\1", text)
     text = text.replace("**", "").replace("__", "")
-    return re.sub(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    return _MD_ESCAPE.sub(r"\1", text)
 
 
 def join_wrapped(parts: list[str]) -> str:

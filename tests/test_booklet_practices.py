@@ -205,8 +205,10 @@ def objects(graph, practice_line_id: str, predicate) -> set[str]:
         # Switzerland, ... of Canada, Save the Children ... Bangkok, Thailand", 1026 OHCHR
         (1024, {"MEX", "CHE", "CAN", "THA"}, {"2004", "2019"},
          {"save-the-children", "office-of-the-united-nations-high-commissioner-for-human-rights"}),
-        # 1153 "The IOM office in Moldova, collaborating with Columbia University's ..."
-        (1153, {"MDA"}, set(), {"international-organization-for-migration"}),
+        # 1153 "The IOM office in Moldova, collaborating with Columbia University's School of
+        # International and Public Affairs (SIPA) ..."
+        (1153, {"MDA"}, set(), {"international-organization-for-migration",
+                                "columbia-university-s-school-of-international-and-public-affairs"}),
         # 1307 "A World Bank-sponsored project ... between EU and non-EU countries — namely,
         # Austria-Turkey, Germany-Turkey, Belgium-Morocco, and France-Morocco"
         (1307, {"AUT", "TUR", "DEU", "BEL", "MAR", "FRA"}, set(), {"world-bank", "european-union"}),

@@ -181,3 +181,40 @@ def test_normalise_name_is_idempotent(text: str) -> None:
 def test_whitespace_inside_a_name_does_not_matter(name: str, spaces: str) -> None:
     wrapped = name.replace(" ", spaces)
     assert codes(wrapped) == [lookup(name)]
+
+
+# -- currencies are not countries ---------------------------------------------------------------
+
+
+def test_a_currency_amount_is_not_a_country() -> None:
+    # booklet line 403: "the MOU between the Philippines and Japan clearly indicates the
+    # recruitment fees that employers must pay: as of 2013, US \$425 as a processing fee, and a
+    # US \$25 contribution to the Worker's Welfare Fund."
+    text = load_manifest()["booklet"].lines()[402]
+    assert "US \\$425" in text
+    assert country_codes(text) == ["JPN", "PHL"]
+    assert codes("as of 2013, US $425 as a processing fee, and a US $25 contribution") == []
+    assert codes("US$25, U.S. $30, USD 3 and 40 US dollars") == []
+    assert codes("in Hong Kong dollars") == []
+    # the state itself is still found next to money
+    assert codes("the US paid $425") == ["USA"]
+    assert codes("the Mexico-US border") == ["MEX", "USA"]
+
+
+CURRENCY_FORMS = st.sampled_from(
+    ["{name} ${amount}", "{name}${amount}", "{name} \\${amount}", "{amount} {name} dollars",
+     "{name} dollar", "{name} €{amount}", "{name} £{amount}"]
+)  # fmt: skip
+EVERY_NAME = sorted(name for name, (alpha3, _) in name_table().items() if alpha3)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    name=st.sampled_from(EVERY_NAME),
+    form=CURRENCY_FORMS,
+    amount=st.integers(min_value=0, max_value=10**6),
+    left=filler,
+)
+def test_no_name_before_a_currency_is_a_country(name, form, amount, left) -> None:
+    text = f"{left} " + form.format(name=name, amount=amount)
+    assert codes(text) == []

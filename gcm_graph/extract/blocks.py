@@ -3,6 +3,12 @@
 Page headers and footers and footnote definitions are taken out of the flow first (footnotes are
 kept aside), so a paragraph or list item that a page break or a footnote block splits is joined
 again: a plain line continues the block before it unless that block already ended a sentence.
+
+Footnote markers that the extraction printed as bare numbers after punctuation ("Organized
+Crime, 5 including", "the New Urban Agenda. 17") are given back their <sup> form, so that the
+block's text drops them like any other marker. A bare number is a marker only if the document
+defines a footnote with that number and it fits the sequence of markers: above the last marker
+before it and not above the next <sup> marker after it ("No. 97", "paragraphs 1, 2 and 3" stay).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..text import (
+    SUP_MARKER,
     Line,
     footnote_definition,
     is_page_header,
@@ -84,7 +91,42 @@ def tokenize(lines: list[Line]) -> tuple[list[Block], list[FootnoteLine]]:
                 continue
             block = Block(TEXT, line.number, line.number, parts=[stripped])
         blocks.append(block)
+    restore_bare_markers(blocks, {note.number for note in footnotes})
     return blocks, footnotes
+
+
+_BARE_MARKER = re.compile(r"(?<=[,;.])\s(\d{1,3})(?=\s|$)")
+
+
+def restore_bare_markers(blocks: list[Block], defined: set[int]) -> None:
+    """Rewrite the bare numbers that are footnote markers as <sup>n</sup>, in place."""
+    # Every marker candidate in document order: (block, part, match, is <sup>, number).
+    found = []
+    for block in blocks:
+        for index, part in enumerate(block.parts):
+            candidates = [(m, True) for m in SUP_MARKER.finditer(part)]
+            candidates += [(m, False) for m in _BARE_MARKER.finditer(part)]
+            for match, sup in sorted(candidates, key=lambda c: c[0].start()):
+                found.append((block, index, match, sup, int(match.group(1))))
+    limit = max(defined, default=0)
+    next_sup = []
+    for *_, sup, number in reversed(found):
+        limit = number if sup else limit
+        next_sup.append(limit)
+    next_sup.reverse()
+    last = 0
+    accepted: list[tuple[Block, int, re.Match[str]]] = []
+    for (block, index, match, sup, number), ceiling in zip(found, next_sup, strict=True):
+        if not sup and (number not in defined or not last < number <= ceiling):
+            continue
+        if not sup:
+            accepted.append((block, index, match))
+        last = max(last, number)
+    for block, index, match in reversed(accepted):
+        part = block.parts[index]
+        block.parts[index] = (
+            f"{part[: match.start()]}<sup>{match.group(1)}</sup>{part[match.end() :]}"
+        )
 
 
 def _start_block(line: Line, stripped: str) -> Block | None:

@@ -38,7 +38,6 @@ _BULLET = re.compile(r"^(?P<indent>\s*)[-*]\s+(?P<text>.*)$")
 _ACTION = re.compile(r"^\s*-\s+\(?(?P<letter>[a-z]{1,2})\)\s+(?P<text>.*)$")
 _MARKERS = re.compile(rf"[{SUPERSCRIPT_DIGITS}]+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # A sentence ends at . ! ? before a capital; not after a capital ("U.S. Virgin Islands").
 _SENTENCE_BREAK = re.compile(r"(?<![A-Z])[.!?][\"'”’)]*\s+(?=[A-Z“\"])")
 _SENTENCE_END = re.compile(r"""[.!?:;]["'”’)]*$|[.!?]\*\*$""")
@@ -133,10 +132,7 @@ def _end_of_last(lines: list[str], first: int) -> int:
 
 def clean(text: str) -> str:
     """Text without footnote markers, Markdown emphasis, links and escapes."""
-    text = _MARKERS.sub("", text)
-    text = _LINK.sub(r"\1", text)
-    text = re.sub(r"\\([$*_#\[\]()])", r"\1", text)
-    return strip_markdown(text)
+    return strip_markdown(_MARKERS.sub("", text))
 
 
 def footnote_markers(text: str) -> list[int]:

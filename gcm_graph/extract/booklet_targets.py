@@ -7,9 +7,13 @@ holds goal headings ("SDG 10: Reduced inequalities") and target items
 
 What the booklet says is kept apart by kind, never merged or expanded:
 - `ListedTarget`: a target item of the list: the objective's relevant targets.
-- `AllGoalsStatement`: the section says all SDGs are relevant ("All SDGs" as a sub-heading,
-  objectives 2 and 19; "all 17 Sustainable Development Goals" in prose, objective 23). It is
-  NOT expanded into 17 goals or 169 targets.
+- `AllGoalsStatement`: the section says all SDGs are relevant, in its own words: "All SDGs" as
+  a sub-heading (objectives 2 and 19), or a sentence saying all SDGs "are relevant" (objective
+  19, line 1166). It is NOT expanded into 17 goals or 169 targets. A sentence that only names
+  all the SDGs is not such a statement: objective 23's "good migration governance can become
+  an accelerators towards all 17 Sustainable Development Goals depending on country context"
+  (line 1379) goes on "In particular, the following SDG targets ... are relevant" and lists
+  its targets; the list is what the section says is relevant.
 - `ProseMention`: a goal or target named in the prose ("SDG 1 on poverty", "SDG 17.14: Enhance
   policy coherence ..." in objective 2): a mention, weaker than a listing.
 
@@ -41,7 +45,7 @@ _GOAL_HEADING = re.compile(r"^SDG\s*(\d{1,2})\s*:\s*(\S.*)$")
 _ITEM = re.compile(r"^- \*\*(\d{1,2})\s*([.:])\s*(\d{1,2}|[a-z])\s*:\*\*\s*(\S.*)$")
 _ALL_GOALS_HEADING = re.compile(r"^All SDGs\s*:?$")
 _ALL_GOALS_PHRASE = re.compile(
-    r"\b(?:all|entirety of the) (?:the )?(?:17 )?(?:SDGs|Sustainable Development Goals)\b",
+    r"\ball (?:the )?(?:17 )?(?:SDGs|Sustainable Development Goals) (?:are|is) relevant\b",
     re.IGNORECASE,
 )
 _PROSE_MENTION = re.compile(r"\bSDG\s*(\d{1,2})(?:\.(\d{1,2}|[a-z]))?\b(?::\s*([^.]+))?")

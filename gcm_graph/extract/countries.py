@@ -32,6 +32,8 @@ Decisions (each has a test in tests/test_countries.py):
   institution ("the Mexican government", "the Philippine Embassy"). "Filipino workers" or "Mexican
   citizens" name people, not the state, and are not country mentions.
 - Kosovo has no ISO 3166-1 code (XKX is user-assigned) and is not resolved.
+- A name that is part of a currency names money, not the state: "US $425", "US$25", "U.S. $",
+  "US dollars", "Hong Kong dollar", "Singapore $" (a currency symbol or word right after it).
 """
 
 from __future__ import annotations
@@ -209,6 +211,11 @@ _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 _US_CONTEXT_AFTER = re.compile(r"^\s*(?:,\s*|\(\s*)(?:USA|US|U\.S\.|United States)\b|^\s+State\b")
 _US_CONTEXT_BEFORE = re.compile(r"(?:Atlanta|Savannah|Augusta|Athens),\s*$|State of\s+$")
 
+# A currency right after a name: a symbol ("$", "\\$" escaped, "€", "£") or a currency word.
+_CURRENCY_AFTER = re.compile(
+    r"^\s?(?:\\?[$€£¥]|(?:dollars?|cents?|pounds?|pesos?|francs?|rupees?)\b)", re.IGNORECASE
+)
+
 _APOSTROPHES = "'’ʼ`"
 
 
@@ -320,6 +327,8 @@ def _demonym_key(key: str) -> str:
 
 def _rejected(text: str, match: re.Match[str]) -> bool:
     name = normalise_name(match.group("name"))
+    if _CURRENCY_AFTER.match(text[match.end() :]):
+        return True
     if name not in PERSON_NAME_RISK:
         return False
     before = text[: match.start()]

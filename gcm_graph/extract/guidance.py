@@ -30,6 +30,8 @@ class Mention:
     """The words as printed."""
     name: str | None = None
     """For an organisation: its canonical name (the label of its IRI)."""
+    acronym: str | None = None
+    """For an organisation: its acronym, where known."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def country_mentions(text: LinedText) -> tuple[Mention, ...]:
 def organisation_mentions(text: LinedText) -> tuple[Mention, ...]:
     """Organisations of the shared gazetteer (organisations.py, mentions.py) a text names."""
     return _first_each(
-        Mention(org.slug, text.line_at(start), printed, org.name)
+        Mention(org.slug, text.line_at(start), printed, org.name, org.acronym)
         for org, printed, start in find_organisations(text.text)
     )
 

@@ -337,11 +337,14 @@ def document_evidence(source: Source) -> Evidence:
         mentions = find_instruments(text)
         for mention in mentions:
             evidence.references.append(_reference(mention, source.id, number))
-            year = _YEAR_BEFORE.search(text[: mention.start]) or _YEAR_AFTER.match(
-                text[mention.end :]
-            )
+            before = _YEAR_BEFORE.search(text[: mention.start])
+            after = None if before else _YEAR_AFTER.match(text[mention.end :])
+            year = before or after
             if year is not None:
-                words = text[max(0, mention.start - 9) : mention.end + 40].strip()
+                # The words that state it: "the 1990 <name>" or "<name> (ACRONYM), 1948".
+                first = before.start() if before else mention.start
+                last = mention.end + after.end() if after else mention.end
+                words = normalize_space(text[first:last])
                 evidence.years.append(
                     YearClaim(
                         mention.slug, ADOPTION, int(year.group("year")), source.id, number, words

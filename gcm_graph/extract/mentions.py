@@ -3,9 +3,10 @@
 Plain functions over strings, shared by the practice parsers. Countries are in countries.py.
 
 - Organisations: the shared gazetteer of organisations.py plus the international bodies only the
-  booklet names, matched by name or acronym (case-sensitive, whole words, longest first).
-  National bodies ("the Austrian Red Cross", a ministry) are not organisations here: they stand
-  for their country, which countries.py finds.
+  booklet names, matched by name or acronym (case-sensitive, whole words, longest first), then
+  the names organisation_names.py recognises by their form ("... Association (AIAMP)", "Columbia
+  University"). National bodies ("the Austrian Red Cross", a ministry) are not organisations
+  here: they stand for their country, which countries.py finds.
 - Years: four-digit numbers 1945-2030 that are used as years, not as names ("2030 Agenda"),
   amounts ("$2020", "2000 migrants") or numbers ("No. 1990").
 - Objectives: "Objective 12", "GCM objective 5", "Objectives 3 and 7" (1-23 only).
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .organisation_names import recognise_organisations
 from .organisations import Organisation
 from .organisations import name_table as shared_organisations
 
@@ -34,9 +36,6 @@ BOOKLET_ORGANISATIONS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("United Nations Statistics Division", "UNSD", ("UN Statistics Division",)),
     ("United Nations Network on Migration", None, ("UN Network on Migration",)),
     ("Global Migration Group", "GMG", ()),
-    ("Global Forum on Migration and Development", "GFMD", ()),
-    ("Regional Conference on Migration", None, ()),
-    ("Abu Dhabi Dialogue", None, ()),
     ("Caribbean Community", "CARICOM", ()),
     ("Southern Common Market", "MERCOSUR", ()),
     ("Gulf Cooperation Council", "GCC", ()),
@@ -67,21 +66,54 @@ def organisation_table() -> dict[str, Organisation]:
     return table
 
 
+# Names of this many words or more match whatever the case of their words after the first
+# ("The UN Network on migration"); shorter names and acronyms match as written.
+_CASE_FREE_FROM = 3
+
+
+def _form_pattern(form: str) -> str:
+    first, *rest = form.split(" ")
+    pattern = r"\s+".join(map(re.escape, [first, *rest]))
+    if len(rest) + 1 >= _CASE_FREE_FROM:
+        pattern = re.escape(first) + "(?i:" + "".join(r"\s+" + re.escape(w) for w in rest) + ")"
+    return pattern
+
+
 @lru_cache(maxsize=1)
 def _organisation_matcher() -> re.Pattern[str]:
     forms = sorted(organisation_table(), key=lambda f: (-len(f), f))
-    alternatives = "|".join(r"\s+".join(map(re.escape, f.split(" "))) for f in forms)
+    alternatives = "|".join(_form_pattern(f) for f in forms)
     # A name may touch a hyphen after it: "World Bank-sponsored", "European Union-funded".
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?!\w)")
 
 
+@lru_cache(maxsize=1)
+def _casefolded_table() -> dict[str, Organisation]:
+    return {form.casefold(): org for form, org in organisation_table().items()}
+
+
+def _gazetteer_entry(printed: str) -> Organisation:
+    form = re.sub(r"\s+", " ", printed)
+    return organisation_table().get(form) or _casefolded_table()[form.casefold()]
+
+
 def find_organisations(text: str) -> list[tuple[Organisation, str, int]]:
-    """(organisation, text as printed, offset) for each organisation named, in order."""
+    """(organisation, text as printed, offset) for each organisation named, in order: the
+    gazetteer's, then names of the forms organisation_names.py recognises where no gazetteer
+    name stands (a name whose acronym the gazetteer knows is that organisation)."""
     table = organisation_table()
-    return [
-        (table[re.sub(r"\s+", " ", m.group(0))], m.group(0), m.start())
+    known = [
+        (_gazetteer_entry(m.group(0)), m.group(0), m.start())
         for m in _organisation_matcher().finditer(text)
     ]
+    spans = [(start, start + len(printed)) for _, printed, start in known]
+    recognised = [
+        (organisation, printed, start)
+        for organisation, printed, start in recognise_organisations(text)
+        if organisation.acronym not in table
+        and not any(a < start + len(printed) and start < b for a, b in spans)
+    ]
+    return sorted(known + recognised, key=lambda found: found[2])
 
 
 def organisations(text: str) -> list[Organisation]:

@@ -6,9 +6,14 @@ canonical form is the full name the documents print (with the acronym as an alte
 its slug is the IRI path segment (`<base>organisation/{slug}`), so the same organisation gets the
 same IRI whatever the document calls it ("IOM", "International Organization for Migration").
 
+It also lists, as classes, the regional and interregional consultative processes on migration
+and the regional intergovernmental organisations, whether or not the documents name them today.
+
 The matcher over this table (and the booklet's additions) is mentions.find_organisations:
-case-sensitive, longest name first, whole words only. Acronyms that are also common words or
-ambiguous across fields ("EPA") are not listed.
+longest name first, whole words only, case-sensitive (for a name of three words or more, only
+its first word). Acronyms that are also common words or ambiguous across fields ("EPA") are not
+listed. Organisations it does not list are recognised by the form of their name
+(organisation_names.py).
 """
 
 from __future__ import annotations
@@ -86,7 +91,6 @@ _GAZETTEER: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("Information and Communication Technology Council", "ICTC", ()),
     ("Talent Beyond Boundaries", "TBB", ()),
     ("Platform on Disaster Displacement", "PDD", ()),
-    ("Bali Process", None, ()),
     ("Quebec Farmers Association", None, ()),
     ("Vodafone", None, ()),
     ("GSMA", None, ()),
@@ -124,6 +128,37 @@ _GAZETTEER: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
         ("United Nations Legal Identity Task Force", "UN Legal Identity Agenda Task Force"),
     ),
     ("Organisation for Economic Co-operation and Development", "OECD", ()),
+    # Regional and interregional consultative processes on migration and state-led global fora
+    # (IOM's list of RCPs), named whether or not a sample of the documents names them.
+    ("Global Forum on Migration and Development", "GFMD", ()),
+    ("Abu Dhabi Dialogue", None, ()),
+    ("Almaty Process", None, ()),
+    ("Bali Process", None, ()),
+    ("Budapest Process", None, ()),
+    ("Colombo Process", None, ()),
+    ("Khartoum Process", None, ()),
+    ("Prague Process", None, ()),
+    ("Rabat Process", None, ()),
+    ("Regional Conference on Migration", None, ("Puebla Process",)),
+    ("South American Conference on Migration", None, ()),
+    ("Intergovernmental Consultations on Migration, Asylum and Refugees", "IGC", ()),
+    ("Migration Dialogue for Southern Africa", "MIDSA", ()),
+    ("Migration Dialogue for West Africa", "MIDWA", ()),
+    ("Mediterranean Transit Migration Dialogue", "MTM", ()),
+    ("Pacific Immigration Development Community", "PIDC", ()),
+    ("Nansen Initiative", None, ()),
+    # Regional intergovernmental organisations and economic communities.
+    ("Intergovernmental Authority on Development", "IGAD", ()),
+    ("Southern African Development Community", "SADC", ()),
+    ("East African Community", "EAC", ()),
+    ("Common Market for Eastern and Southern Africa", "COMESA", ()),
+    ("Economic Community of Central African States", "ECCAS", ()),
+    ("Central American Integration System", "SICA", ()),
+    ("Andean Community", None, ()),
+    ("Pacific Islands Forum", None, ()),
+    ("League of Arab States", None, ("Arab League",)),
+    ("Organization of American States", "OAS", ()),
+    ("Organization for Security and Co-operation in Europe", "OSCE", ()),
 )
 
 

@@ -2,8 +2,9 @@
 
 Paragraph 2 is one long list ("It also rests on the Universal Declaration of Human Rights;2 the
 International Covenant ...") whose footnote markers the extraction kept for some names, printed
-as bare numbers for others ("Organized Crime, 5 including") and lost for the rest. Markers that
-are there anchor the numbering; a name without one takes the number after its predecessor's.
+as bare numbers for others ("Organized Crime, 5 including"; blocks.py gives those back their
+<sup> form) and lost for the rest. Markers that are there anchor the numbering; a name without
+one takes the number after its predecessor's.
 Footnotes 4 and 13 expand collective names into the treaties and ILO conventions they mean.
 """
 
@@ -11,10 +12,9 @@ from __future__ import annotations
 
 import re
 
+from ..text import SUP_MARKER
 from .records import Footnote, Paragraph, PreambleInstrument
 
-_SUP = re.compile(r"\s*<sup>(?:&</sup>lt;sup>)?(\d+)</sup>")
-_BARE = re.compile(r"(?<=[,;.])\s(\d{1,2})(?=\s|$)")
 _MARK = re.compile(r"⟨(\d+)⟩")
 _SPLIT = re.compile(r",?\s+(?:including|and|as well as on)\s+(?=the\s)")
 _LEADING = re.compile(r"^(?:It also rests on|and|as well as on)\s+", re.IGNORECASE)
@@ -53,7 +53,7 @@ def preamble_instruments(
 
 
 def _named_with_footnotes(raw: str) -> list[tuple[str, int | None]]:
-    marked = _BARE.sub(lambda m: f"⟨{m.group(1)}⟩", _SUP.sub(lambda m: f"⟨{m.group(1)}⟩", raw))
+    marked = SUP_MARKER.sub(lambda m: f"⟨{m.group(1)}⟩", raw)
     phrases = [p.strip() for p in marked.split(";")]
     # A marker printed after the semicolon belongs to the phrase before it.
     for i in range(1, len(phrases)):

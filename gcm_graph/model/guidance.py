@@ -63,7 +63,7 @@ def add_practice(graph: SourceGraph, record: PracticeRecord) -> URIRef:
 def link_organisation(
     graph: SourceGraph, subject: URIRef, predicate: URIRef, mention: Mention
 ) -> None:
-    organisation = Organisation(mention.name or mention.text, _acronym(mention))
+    organisation = Organisation(mention.name or mention.text, mention.acronym or _acronym(mention))
     iri = describe_organisation(graph, organisation)
     graph.link(subject, predicate, iri, mention.line, mention.line)
 

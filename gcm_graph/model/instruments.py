@@ -2,9 +2,12 @@
 the document calls it, the documents that name it, what each document says about its years and
 name (gcm:Claim in that document's graph), and the links from the texts that name it.
 
-Which value becomes the instrument's own gcm:adoptionYear (etc.): the resolution's, where it
-states one; else the value all documents agree on; where they disagree, none, and the claims and
-an 'instrument-fact-conflict' discrepancy say who states what.
+Which value becomes the instrument's own gcm:adoptionYear (etc.): the vendored reference's
+(sources/instrument-dates.csv, see instrument_dates.py), against which every document's claim is
+checked; a document's graph states the fact too where its claim agrees. Where the reference
+holds no such date: the resolution's, where it states one; else the value all documents agree
+on; where they disagree, none, and the claims and an 'instrument-fact-conflict' discrepancy say
+who states what.
 """
 
 from __future__ import annotations
@@ -19,10 +22,8 @@ from ..compare import SUBSTANTIVE, TRIVIAL, classify_wording, wording_key
 from ..context import BuildContext
 from ..extract.booklet import clean, parse_booklet
 from ..extract.instrument_catalogue import entry
+from ..extract.instrument_dates import ReferenceDate, read_instrument_dates
 from ..extract.instruments import (
-    ADOPTION,
-    ENDORSEMENT,
-    ENTRY_INTO_FORCE,
     Evidence,
     NameClaim,
     YearClaim,
@@ -36,24 +37,32 @@ from ..extract.instruments import (
 from ..report import Discrepancy
 from ..vocab import GCM
 from .base import SourceGraph, english, plain
+from .instrument_dates import (
+    REFERENCE,
+    YEAR_PROPERTY,
+    add_claim,
+    judge,
+    state_reference_date,
+    unchecked,
+)
 
 RESOLUTION = "resolution"
 BOOKLET = "booklet"
 # Where an instrument's core description goes: the first of these that names it.
 SOURCE_ORDER = (RESOLUTION, BOOKLET, "gfmd", "idm")
-FACT_PROPERTY = {
-    ADOPTION: GCM.adoptionYear,
-    ENTRY_INTO_FORCE: GCM.entryIntoForceYear,
-    ENDORSEMENT: GCM.endorsementYear,
-}
+FACT_PROPERTY = YEAR_PROPERTY
+# (slug, fact) -> (the reference's date, the reference's graph, its claim)
+Stated = dict[tuple[str, str], tuple[ReferenceDate, SourceGraph, URIRef]]
 
 
 def build(ctx: BuildContext) -> None:
     evidence = collect(ctx)
     graphs = {sid: ctx.source_graph(sid) for sid in SOURCE_ORDER if sid in ctx.sources}
-    for slug in sorted({r.slug for r in evidence.references}):
+    described = sorted({r.slug for r in evidence.references})
+    for slug in described:
         describe_instrument(graphs, slug, evidence)
-    for finding in year_findings(graphs, evidence) + name_findings(graphs, evidence):
+    stated = state_reference_dates(ctx, described)
+    for finding in year_findings(graphs, evidence, stated) + name_findings(graphs, evidence):
         ctx.report.add(finding)
     for source, name, line in sorted(set(evidence.unresolved)):
         ctx.report.add(
@@ -67,6 +76,19 @@ def build(ctx: BuildContext) -> None:
         )
     link_resolution_texts(graphs[RESOLUTION], ctx)
     link_practices(graphs[BOOKLET], ctx)
+
+
+def state_reference_dates(ctx: BuildContext, described: list[str]) -> Stated:
+    """The reference's dates of the instruments in the graph, stated in the reference's graph."""
+    if REFERENCE not in ctx.sources:
+        return {}
+    graph = ctx.source_graph(REFERENCE)
+    dates = read_instrument_dates(ctx.sources[REFERENCE])
+    return {
+        key: (date, graph, state_reference_date(graph, graph.iris.instrument(key[0]), date))
+        for key, date in sorted(dates.items())
+        if key[0] in described
+    }
 
 
 def collect(ctx: BuildContext) -> Evidence:
@@ -135,7 +157,7 @@ def add_name_claim(graph: SourceGraph, instrument: URIRef, claim: NameClaim) -> 
     digest = hashlib.sha1(claim.name.encode("utf-8")).hexdigest()[:8]
     iri = graph.iris.claim(f"{claim.slug}-name-{claim.source}-line-{claim.line}-{digest}")
     graph.add(instrument, SKOS.altLabel, english(claim.name))
-    _claim(graph, iri, instrument, DCTERMS.title, english(claim.name), claim.name)
+    add_claim(graph, iri, instrument, DCTERMS.title, english(claim.name), claim.name)
     graph.derived(iri, claim.line, claim.line)
     return iri
 
@@ -145,22 +167,17 @@ def add_year_claim(graph: SourceGraph, instrument: URIRef, claim: YearClaim) -> 
         f"{claim.slug}-{claim.fact}-{claim.source}-{claim.year}-line-{claim.line}"
     )
     value = Literal(str(claim.year), datatype=XSD.gYear)
-    _claim(graph, iri, instrument, FACT_PROPERTY[claim.fact], value, claim.evidence)
+    add_claim(graph, iri, instrument, FACT_PROPERTY[claim.fact], value, claim.evidence)
     graph.derived(iri, claim.line, claim.line)
     return iri
 
 
-def _claim(graph, iri, subject, prop, value, words: str) -> None:
-    graph.add(iri, RDF.type, GCM.Claim)
-    graph.add(iri, GCM.claimSubject, subject)
-    graph.add(iri, GCM.claimProperty, prop)
-    graph.add(iri, GCM.claimValue, value)
-    graph.add(iri, GCM.evidenceText, plain(words))
-    graph.add(iri, DCTERMS.source, graph.source_iri)
-
-
-def year_findings(graphs: dict[str, SourceGraph], evidence: Evidence) -> list[Discrepancy]:
-    """Claims for every year; the agreed (or the resolution's) value on the instrument."""
+def year_findings(
+    graphs: dict[str, SourceGraph], evidence: Evidence, stated: Stated | None = None
+) -> list[Discrepancy]:
+    """Claims for every year, each checked against the reference date `stated` for it (the
+    (date, reference graph, reference claim) of each (slug, fact)); where there is none, the
+    agreed (or the resolution's) value on the instrument."""
     by_fact: dict[tuple[str, str], list[YearClaim]] = defaultdict(list)
     unique = {(c.slug, c.fact, c.source, c.year, c.line): c for c in reversed(evidence.years)}
     for claim in sorted(unique.values(), key=lambda c: (c.source, c.line, c.slug)):
@@ -168,11 +185,19 @@ def year_findings(graphs: dict[str, SourceGraph], evidence: Evidence) -> list[Di
     findings = []
     for (slug, fact), claims in sorted(by_fact.items()):
         instrument = graphs[claims[0].source].iris.instrument(slug)
-        for claim in claims:
-            add_year_claim(graphs[claim.source], instrument, claim)
+        iris = {c: add_year_claim(graphs[c.source], instrument, c) for c in claims}
         values = {c.year for c in claims}
-        stated = {c.year for c in claims if c.source == RESOLUTION}
-        chosen = stated if stated else values
+        reference = (stated or {}).get((slug, fact))
+        if reference is not None:
+            date, graph, claim_iri = reference
+            findings += judge(graph, claim_iri, date, iris)
+            chosen = {date.year}
+        else:
+            findings.append(unchecked(slug, fact, claims))
+            by_resolution = {c.year for c in claims if c.source == RESOLUTION}
+            chosen = by_resolution if by_resolution else values
+            if len(values) > 1:
+                findings.append(_year_conflict(slug, fact, claims))
         if len(chosen) == 1:
             (year,) = chosen
             for claim in (c for c in claims if c.year == year):
@@ -183,8 +208,6 @@ def year_findings(graphs: dict[str, SourceGraph], evidence: Evidence) -> list[Di
                     claim.line,
                     claim.line,
                 )
-        if len(values) > 1:
-            findings.append(_year_conflict(slug, fact, claims))
     return findings
 
 

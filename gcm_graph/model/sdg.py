@@ -15,7 +15,8 @@ reified with the line(s) it was read from (SourceGraph.link):
 - gcm:relevantTarget: a target LISTED in the objective's "RELEVANT SDGs" section;
 - gcm:relevantGoal: the goal of at least one listed target (only from listed targets);
 - gcm:relevantToAllGoals true: the section says all SDGs are relevant ("All SDGs", objectives
-  2 and 19; "all 17 Sustainable Development Goals", objective 23). It is never expanded into
+  2 and 19; objective 23's "accelerators towards all 17 Sustainable Development Goals" is not
+  such a statement: it lists its relevant targets). It is never expanded into
   17 relevantGoal or 169 relevantTarget links: a query for the goals relevant to an objective
   must union relevantGoal with relevantToAllGoals. The reified statement carries gcm:quotation,
   the words that say so;
