@@ -1,19 +1,17 @@
 """A throw-away local Virtuoso for tests and benchmarks: Python around scripts/virtuoso.sh.
 
     with running_virtuoso() as virtuoso:
-        publish("build", virtuoso.gsp, user=virtuoso.user, password=virtuoso.password)
+        publish("build", virtuoso.gsp, **virtuoso.client_options)
         ... virtuoso.sparql ...
 
-`shared_virtuoso()` starts one instance per Python process (tests share it across modules) and
-stops it at exit. The script installs Debian's package when it is missing; it exits with status
-3 when that is impossible here (no root/sudo or no apt-get), raised as VirtuosoUnavailable.
+The tests start one per test module (tests/test_virtuoso.py, the `virtuoso` fixture). The script
+installs Debian's package when it is missing; it exits with status 3 when that is impossible here
+(no root/sudo or no apt-get), raised as VirtuosoUnavailable.
 """
 
 from __future__ import annotations
 
-import atexit
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,17 +77,3 @@ def running_virtuoso() -> Iterator[Virtuoso]:
         yield virtuoso
     finally:
         stop_virtuoso(virtuoso)
-
-
-_shared: list[Virtuoso] = []
-_shared_lock = threading.Lock()
-
-
-def shared_virtuoso() -> Virtuoso:
-    """One instance for this process, started on first use, stopped when the process exits."""
-    with _shared_lock:
-        if not _shared:
-            virtuoso = start_virtuoso()
-            _shared.append(virtuoso)
-            atexit.register(stop_virtuoso, virtuoso)
-        return _shared[0]

@@ -1,10 +1,13 @@
 """Publishing a release into a real Virtuoso (scripts/virtuoso.sh): layout, fidelity, idempotence,
 replacement, and no answer that mixes two releases while one replaces the other.
 
-The releases here are synthetic (graphs under https://example.org/gcm-test/, so they never meet
-the releases that tests/test_remote_*.py publish into the same Virtuoso). Virtuoso is started once
-per test process (testing.virtuoso.shared_virtuoso); without it these tests skip, except in CI
-(CI=true), where they fail.
+The releases here are synthetic (graphs under https://example.org/gcm-test/). Each test module
+that uses the `virtuoso` fixture (this one, tests/test_remote_*.py, tests/test_cli.py) gets an
+instance of its own, started for it and stopped after it: what one module does to the store
+(fault injection, runaway queries cut at their deadline) cannot reach another. Virtuoso 7.2.5 was
+seen to stop answering altogether (HTTP and SQL, every thread waiting) in this module's publishes
+under readers, but only on an instance that the other modules had used before. Without Virtuoso
+these tests skip, except in CI (CI=true), where they fail.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from gcm_graph.publish import (
 from gcm_graph.serve.remote_backend import BackendError, RemoteBackend
 from gcm_graph.serve.worker import DeadlineExceeded
 from testing.clients import ClientThreads
-from testing.virtuoso import Virtuoso, VirtuosoUnavailable, shared_virtuoso
+from testing.virtuoso import Virtuoso, VirtuosoUnavailable, start_virtuoso, stop_virtuoso
 
 pytestmark = pytest.mark.slow
 
@@ -51,13 +54,18 @@ COUNTS_BY_GRAPH = """SELECT ?g (COUNT(*) AS ?n) WHERE {
 
 
 @pytest.fixture(scope="module")
-def virtuoso() -> Virtuoso:
+def virtuoso() -> Iterator[Virtuoso]:
+    """A fresh Virtuoso for the module (a new empty database on free loopback ports)."""
     try:
-        return shared_virtuoso()
+        started = start_virtuoso()
     except VirtuosoUnavailable as error:
         if os.environ.get("CI") == "true":
             raise
         pytest.skip(f"Virtuoso cannot be installed here: {error}")
+    try:
+        yield started
+    finally:
+        stop_virtuoso(started)
 
 
 def graph(source: str) -> str:
