@@ -80,7 +80,9 @@ def launched(
     try:
         yield Server(_wait_for_url(lines, process, stderr, startup_timeout), process.pid)
     finally:
-        stop(process, signal.SIGINT)
+        stop(
+            process, signal.SIGTERM
+        )  # handled like Ctrl-C (SIGINT may be ignored: a background job)
 
 
 @contextmanager

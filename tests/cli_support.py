@@ -61,11 +61,21 @@ class Serving:
     stderr: list[str]
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextmanager
 def serving(
-    *args: str, cwd: Path | None = None, env: dict | None = None, program: str | None = None
+    *args: str,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    program: str | None = None,
+    stop: signal.Signals = signal.SIGINT,
 ) -> Iterator[Serving]:
-    """`gcm-graph serve --port 0 ARGS` until the block ends; then SIGINT, and exit code 0."""
+    """`gcm-graph serve --port 0 ARGS` until the block ends; then Ctrl-C (SIGINT, `stop`), and
+    exit code 0. SIGINT is given its default meaning in the child: a test run as a background
+    job inherits it ignored, and a terminal's user would not."""
     process = subprocess.Popen(
         [program or gcm_graph(), "serve", "--port", "0", *args],
         cwd=cwd,
@@ -74,6 +84,7 @@ def serving(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_default_sigint,
     )
     lines: queue.Queue[str] = queue.Queue()
     seen: list[str] = []
@@ -95,7 +106,7 @@ def serving(
                 process.wait(timeout=GUARD_S)
                 raise AssertionError(f"serve exited ({process.returncode}): {''.join(seen)}")
         yield Serving(url, process, seen)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         assert process.wait(timeout=GUARD_S) == 0, "".join(seen)
     finally:
         if process.poll() is None:

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+import signal
 import socket
 import tomllib
 from pathlib import Path
@@ -208,6 +209,15 @@ def test_serve_answers_queries_and_stops_on_ctrl_c() -> None:
         )
         assert response.status_code == 200 and response.json()["boolean"] is True
     assert any("SPARQL endpoint" in line for line in server.stderr)
+
+
+def test_serve_stops_on_sigterm_like_on_ctrl_c() -> None:
+    """`kill PID` (what a service manager sends) stops it cleanly too: exit code 0."""
+    with serving("--release", str(FIXTURE_RELEASE), stop=signal.SIGTERM) as server:
+        response = requests.get(
+            server.url + "sparql", params={"query": ASK_OBJECTIVE_7}, timeout=60
+        )
+        assert response.status_code == 200
 
 
 def test_serve_on_a_port_in_use_is_one_line_and_exit_2() -> None:

@@ -54,7 +54,7 @@ def serve(
     `dialect` (store_dialect.py); release_dir still provides /dumps/.
     """
     from . import DEFAULT_CONFIG, create_app
-    from .wsgi import run
+    from .wsgi import run, stop_on_sigterm
 
     check_can_listen(host, port)  # before the query workers start: fail in a second, not ten
     config = {
@@ -80,6 +80,7 @@ def serve(
         print(f"  a resource       {url}objective/7", file=sys.stderr)
         print(f"  dumps            {url}dumps/", file=sys.stderr, flush=True)
 
+    stop_on_sigterm()
     try:
         run(app, host, port, app.config["THREADS"], announce=announce)
     except OSError as error:  # taken between the check and the bind

@@ -71,9 +71,14 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def stop_on_sigterm() -> None:
+    """SIGTERM (`kill`, a service manager) stops the server as Ctrl-C does: pool closed, exit 0."""
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: close the pool, no orphans
+    stop_on_sigterm()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = {
         "RELEASE_DIR": args.release_dir,
