@@ -59,3 +59,19 @@ def damaged(graph, remove=(), add=()):
     for triple in add:
         copy.add(triple)
     return copy
+
+
+def release_files(root: Path) -> dict[str, bytes]:
+    """Every file of a release, analysis included, by its path relative to the release."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def differing_files(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
+    """The paths whose bytes differ, or that only one side has."""
+    return sorted(
+        name for name in expected.keys() | actual.keys() if expected.get(name) != actual.get(name)
+    )

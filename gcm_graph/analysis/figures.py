@@ -1,8 +1,9 @@
 """Figures of the analysis (PNG and SVG): two heatmaps here, two network drawings in networks.py.
 
-Deterministic: matplotlib Figure objects (no pyplot, no global backend), fixed layout seeds,
-nodes in the graphs' stable order, and no timestamps — PNG without the Software tag, SVG
-without a date and with a fixed hash salt for its element ids.
+Deterministic on every machine: matplotlib Figure objects (no pyplot, no global backend),
+network layouts computed exactly (layout.py: no float iteration that a CPU or BLAS kernel could
+steer), nodes in the graphs' stable order, and no timestamps — PNG without the Software tag,
+SVG without a date and with a fixed hash salt for its element ids.
 """
 
 from __future__ import annotations

@@ -113,6 +113,15 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def file_entry(path: Path, out_dir: Path) -> dict[str, str | int]:
+    """A written file for summary.json. Figures are listed by path only: their bytes come from
+    matplotlib, FreeType and zlib, and summary.json must not change when those do."""
+    entry: dict[str, str | int] = {"path": path.relative_to(out_dir).as_posix()}
+    if path.parent.name != FIGURES_DIR:
+        entry |= {"bytes": path.stat().st_size, "sha256": sha256(path)}
+    return entry
+
+
 def write_index(
     out_dir: Path,
     written: list[Path],
@@ -121,7 +130,8 @@ def write_index(
     release_dir: Path,
 ) -> Path:
     """summary.json: the release it came from, the queries (with their text), the graphs, the
-    rows and every file with its size and hash — what an /analysis page needs to serve it."""
+    rows and every file (data files with their size and hash) — what an /analysis page needs
+    to serve it."""
     release_file = release_dir / "gcm.nt"
     if not release_file.is_file():
         release_file = release_dir / "gcm.nq"
@@ -161,14 +171,7 @@ def write_index(
             for stem, about in figures.FIGURES.items()
         },
         "rows": [asdict(row) | {"method": row.method()} for row in rows],
-        "files": [
-            {
-                "path": p.relative_to(out_dir).as_posix(),
-                "bytes": p.stat().st_size,
-                "sha256": sha256(p),
-            }
-            for p in sorted(written)
-        ],
+        "files": [file_entry(p, out_dir) for p in sorted(written)],
     }
     path = out_dir / SUMMARY_JSON
     path.write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
