@@ -180,16 +180,3 @@ def cell_grid(ax, columns: int, rows: int, colour: str) -> None:
 def goal_handles(graph: nx.Graph) -> list[Patch]:
     goals = sorted({data["goal"] for _, data in graph.nodes(data=True) if data.get("goal")})
     return [Patch(color=SDG_COLOURS[g], label=f"SDG {g}") for g in goals]
-
-
-def all_figures(
-    graphs: dict[str, nx.Graph], goal_names: dict[int, str], out_dir: Path
-) -> list[Path]:
-    from . import networks  # draws with this module's helpers
-
-    return [
-        *goal_heatmap(graphs["objective-goal"], goal_names, out_dir),
-        *target_heatmap(graphs["objective-target"], out_dir),
-        *networks.target_network(graphs["objective-target"], out_dir),
-        *networks.projection_network(graphs["objective-projection"], out_dir),
-    ]
