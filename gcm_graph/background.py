@@ -6,75 +6,86 @@ libraries (matplotlib, networkx, numpy: about a second) while the main process b
 graph, analyses the staged dumps while the main process validates, and is stopped without a
 trace when validation fails. The analysis reads only files, so it gives the same bytes as
 `gcm-graph analyze` on the finished release.
+
+The process is a fresh interpreter (`python -m gcm_graph.background`), not a multiprocessing
+child: it inherits no state, threads or locks of the caller, and does not import the caller's
+main module again (which multiprocessing's spawn does, and which breaks scripts that call
+build_release without an `if __name__ == "__main__"` guard). It reads one job (JSON) on stdin
+and answers with one pickled object on stdout: its timings or the exception it raised.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import multiprocessing
 import os
+import pickle
 import signal
+import subprocess
 import sys
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from itertools import pairwise
-from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 
-from .errors import GcmError
+PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 
 
-class AnalysisProcessDied(GcmError, RuntimeError):
-    """The analysis process ended without an answer (killed, or crashed in native code)."""
-
-    exit_code = 1
+class AnalysisProcessDied(RuntimeError):
+    """The analysis process ended without an answer (killed, or crashed in native code): a
+    crash, reported with a traceback, not a bad input or a validation failure."""
 
 
 class AnalysisProcess:
-    """One analysis in a spawned process (spawned, not forked: nothing of the parent's state,
-    threads or locks is inherited, on every platform)."""
+    """One analysis in a second interpreter, started now so that its imports run early."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(
-            target=_serve, args=(child,), name="gcm-graph analysis"
-        )  # not a daemon: it starts workers of its own; stop() or the end of the pipe ends it
-        self._process.start()
-        child.close()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(PACKAGE_PARENT), env.get("PYTHONPATH")) if p
+        )
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "gcm_graph.background"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
 
     def start(self, release_dir: Path, out_dir: Path) -> None:
         """Analyse the release in release_dir into out_dir (see analysis.analyze)."""
+        job = json.dumps({"release": str(release_dir), "out": str(out_dir)}) + "\n"
         with contextlib.suppress(OSError):  # it died: result() says so
-            self._conn.send((str(release_dir), str(out_dir)))
+            self._process.stdin.write(job.encode())
+            self._process.stdin.close()
 
     def result(self) -> dict[str, float]:
         """Wait for the analysis; its seconds per step, or the error it raised, raised here."""
+        answer = self._process.stdout.read()
+        code = self._process.wait()
         try:
-            outcome = self._conn.recv()
-        except EOFError:
-            self._process.join()
+            outcome = pickle.loads(answer)
+        except Exception:
             raise AnalysisProcessDied(
-                f"the analysis process ended without an answer (exit code {self._process.exitcode})"
+                f"the analysis process ended without an answer (exit code {code})"
             ) from None
-        self._process.join()
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
 
     def stop(self) -> None:
         """End the process (at once if it is still working) and wait for it."""
-        if self._process.is_alive():
-            with contextlib.suppress(OSError):
-                self._conn.send(None)
-            self._process.join(timeout=0.5)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join()
-        self._conn.close()
+        with contextlib.suppress(OSError):
+            self._process.stdin.close()  # an idle process reads the end and exits
+        try:
+            self._process.wait(timeout=0.5)
+        except subprocess.TimeoutExpired:
+            self._process.terminate()  # its workers die with it (see _die_with_parent)
+            self._process.wait()
+        self._process.stdout.close()
 
     def __enter__(self) -> AnalysisProcess:
         return self
@@ -92,25 +103,30 @@ WORKERS = 2
 """Processes computing the metrics and figures (the analysis process itself mostly waits)."""
 
 
-def _serve(conn: Connection) -> None:
-    """The process: import now, then analyse the one release it is sent (None: nothing)."""
+def main() -> None:
+    """The process: import now, then analyse the one release named on stdin (none: exit)."""
+    answer = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever a library prints goes to stderr, not into the answer
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # no BLAS threads to fork or to spin
     from .analysis import analyze
 
     with _worker_pool() as pool:
-        try:
-            job = conn.recv()
-        except EOFError:
+        line = sys.stdin.readline()
+        if not line:
             return
-        if job is None:
-            return
-        _analyze(conn, analyze, Path(job[0]), Path(job[1]), pool)
+        job = json.loads(line)
+        outcome = _analyze(analyze, Path(job["release"]), Path(job["out"]), pool)
+    try:
+        pickle.dump(outcome, answer)
+    except Exception:
+        pickle.dump(RuntimeError(traceback.format_exc()), answer)
+    answer.close()
 
 
 def _worker_pool() -> ProcessPoolExecutor | contextlib.nullcontext:
     """Workers forked from this process once it has imported the analysis (so they import
-    nothing) and started now, while the main process builds the graph. Without fork (not
-    Linux), no pool: the analysis runs in this process alone."""
+    nothing), started now, while the main process builds the graph. Without fork (not Linux),
+    no pool: the analysis runs in this process alone."""
     if sys.platform != "linux":
         return contextlib.nullcontext()
     pool = ProcessPoolExecutor(
@@ -131,7 +147,8 @@ def _die_with_parent() -> None:
 PR_SET_PDEATHSIG = 1
 
 
-def _analyze(conn: Connection, analyze, release_dir: Path, out_dir: Path, pool) -> None:
+def _analyze(analyze, release_dir: Path, out_dir: Path, pool) -> object:
+    """The seconds of each step of the analysis, or the exception it raised."""
     marks: list[tuple[str, float]] = []
     try:
         analyze(
@@ -140,11 +157,12 @@ def _analyze(conn: Connection, analyze, release_dir: Path, out_dir: Path, pool) 
             progress=lambda s: marks.append((s, time.perf_counter())),
             executor=pool,
         )
-        marks.append(("", time.perf_counter()))
-        conn.send({f"analyze: {a}": t - start for (a, start), (_, t) in pairwise(marks)})
     except BaseException as error:
         error.add_note("in the analysis process:\n" + traceback.format_exc())
-        try:
-            conn.send(error)
-        except Exception:
-            conn.send(RuntimeError(traceback.format_exc()))
+        return error
+    marks.append(("", time.perf_counter()))
+    return {f"analyze: {a}": t - start for (a, start), (_, t) in pairwise(marks)}
+
+
+if __name__ == "__main__":
+    main()

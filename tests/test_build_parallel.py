@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import shutil
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -11,7 +14,7 @@ import pytest
 
 from gcm_graph.analysis import analyze
 from gcm_graph.analysis.queries import ReleaseNotFound
-from gcm_graph.background import AnalysisProcess
+from gcm_graph.background import WORKERS, AnalysisProcess
 from gcm_graph.config import SHAPES_DIR
 from gcm_graph.errors import ValidationFailure
 from gcm_graph.pipeline import build_release
@@ -31,19 +34,55 @@ def test_the_analysis_with_a_pool_writes_what_it_writes_alone(fresh_release, tmp
     )
 
 
+def children(pid: int) -> set[int]:
+    """The processes whose parent is pid (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_an_analysis_error_is_raised_in_the_build_process(tmp_path) -> None:
     with AnalysisProcess() as worker:
         worker.start(tmp_path / "no-release", tmp_path / "out")
         with pytest.raises(ReleaseNotFound) as caught:
             worker.result()
     assert "in the analysis process" in "".join(getattr(caught.value, "__notes__", []))
-    assert not multiprocessing.active_children()
+    assert worker._process.returncode == 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the worker pool exists on Linux only")
+def test_a_busy_analysis_process_stops_with_its_workers(fresh_release, tmp_path) -> None:  # noqa: F811
+    worker = AnalysisProcess()
+    pid = worker._process.pid
+    deadline = time.monotonic() + 120
+    while len(children(pid)) < WORKERS and time.monotonic() < deadline:
+        time.sleep(0.1)
+    workers = children(pid)
+    assert len(workers) == WORKERS
+    worker.start(fresh_release.out_dir, tmp_path / "analysis")
+    time.sleep(1)
+    worker.stop()
+    time.sleep(0.5)
+    assert worker._process.returncode is not None
+    assert not [w for w in workers if alive(w)]
 
 
 def test_an_idle_analysis_process_stops_at_once() -> None:
     worker = AnalysisProcess()
     worker.stop()
-    assert not multiprocessing.active_children()
+    assert worker._process.returncode is not None
 
 
 def test_a_failed_validation_stops_the_analysis_and_keeps_the_release(tmp_path) -> None:
@@ -64,4 +103,3 @@ def test_a_failed_validation_stops_the_analysis_and_keeps_the_release(tmp_path) 
     failed = Path(f"{out}.failed")
     assert (failed / "validation-report.txt").is_file()
     assert not list(failed.glob("analysis*"))
-    assert not multiprocessing.active_children()
