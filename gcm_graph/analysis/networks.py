@@ -6,14 +6,13 @@ from fractions import Fraction
 from pathlib import Path
 
 import networkx as nx
-from matplotlib import rc_context
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 
-from .figures import RC, goal_handles, objective_row_label, save, sorted_objectives
+from .figures import figure_style, goal_handles, objective_row_label, save, sorted_objectives
 from .graphs import OBJECTIVE_COLOUR
 from .layout import (
     Point,
@@ -49,7 +48,7 @@ def target_network(objective_target: nx.Graph, out_dir: Path) -> list[Path]:
     """The bipartite objective–target graph as rings: objectives grouped by community on one
     ring, the targets only one objective lists just outside it, shared targets inside, the
     more objectives share them the nearer the centre; targets in their SDG colour."""
-    with rc_context(RC):
+    with figure_style():
         pos, turns = ring_layout(objective_target)
         figure = Figure(figsize=(16, 12))
         ax = figure.add_axes((0.0, 0.03, 0.68, 0.91))
@@ -259,7 +258,7 @@ def _note_isolated(figure: Figure, graph: nx.Graph) -> None:
 
 def projection_network(projection: nx.Graph, out_dir: Path) -> list[Path]:
     """Objectives on a circle grouped by Louvain community; edge width = shared targets."""
-    with rc_context(RC):
+    with figure_style():
         objectives = sorted(
             sorted_objectives(projection),
             key=lambda n: (projection.nodes[n]["community"], projection.nodes[n]["number"]),
