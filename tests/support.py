@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gcm_graph.config import SOURCES_DIR
+from gcm_graph.config import SHAPES_DIR, SOURCES_DIR
 from gcm_graph.pipeline import BuildResult, build_release
 
 
@@ -75,3 +75,39 @@ def differing_files(expected: dict[str, bytes], actual: dict[str, bytes]) -> lis
     return sorted(
         name for name in expected.keys() | actual.keys() if expected.get(name) != actual.get(name)
     )
+
+
+def stricter_shapes(directory: Path) -> Path:
+    """A copy of the shapes with one rule the real data breaks: every objective must have at
+    least 13 actions (for tests of a failed validation)."""
+    shapes = directory / "shapes"
+    shutil.copytree(SHAPES_DIR, shapes)
+    core = shapes / "core.ttl"
+    core.write_text(
+        core.read_text().replace(
+            "sh:path gcm:hasAction ; sh:minCount 1 ;", "sh:path gcm:hasAction ; sh:minCount 13 ;"
+        )
+    )
+    return shapes
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is pid (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie (Linux /proc)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import shutil
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -15,11 +13,17 @@ import pytest
 from gcm_graph.analysis import analyze
 from gcm_graph.analysis.queries import ReleaseNotFound
 from gcm_graph.background import WORKERS, AnalysisProcess
-from gcm_graph.config import SHAPES_DIR
 from gcm_graph.errors import ValidationFailure
 from gcm_graph.pipeline import build_release
 
-from support import differing_files, fresh_release, release_files  # noqa: F401  (fixture)
+from support import (  # noqa: F401  (fresh_release: a fixture)
+    alive,
+    children,
+    differing_files,
+    fresh_release,
+    release_files,
+    stricter_shapes,
+)
 
 
 def test_the_analysis_with_a_pool_writes_what_it_writes_alone(fresh_release, tmp_path) -> None:  # noqa: F811
@@ -32,25 +36,6 @@ def test_the_analysis_with_a_pool_writes_what_it_writes_alone(fresh_release, tmp
     assert not differing_files(
         release_files(alone.out_dir), release_files(fresh_release.out_dir / "analysis")
     )
-
-
-def children(pid: int) -> set[int]:
-    """The processes whose parent is pid (Linux /proc)."""
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid:
-                found.add(int(stat.parent.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_an_analysis_error_is_raised_in_the_build_process(tmp_path) -> None:
@@ -89,16 +74,8 @@ def test_a_failed_validation_stops_the_analysis_and_keeps_the_release(tmp_path) 
     out = tmp_path / "build"
     out.mkdir()
     (out / "gcm.nt").write_text("the previous release\n")
-    shapes = tmp_path / "shapes"
-    shutil.copytree(SHAPES_DIR, shapes)
-    core = shapes / "core.ttl"
-    core.write_text(
-        core.read_text().replace(
-            "sh:path gcm:hasAction ; sh:minCount 1 ;", "sh:path gcm:hasAction ; sh:minCount 13 ;"
-        )
-    )
     with pytest.raises(ValidationFailure):
-        build_release(out, shapes_dir=shapes, analysis=True)
+        build_release(out, shapes_dir=stricter_shapes(tmp_path), analysis=True)
     assert (out / "gcm.nt").read_text() == "the previous release\n"
     failed = Path(f"{out}.failed")
     assert (failed / "validation-report.txt").is_file()

@@ -18,6 +18,9 @@ import pytest
 import requests
 from conftest import LiveServer, start_server
 
+from support import alive as _alive
+from support import children as _children
+
 GCM = "https://w3id.org/gcm/"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 # Six independent patterns over the 43-triple default graph: 43**6 ~ 6e9 rows to count.
@@ -134,18 +137,6 @@ def test_service_hidden_from_the_lexical_check_still_cannot_connect(
 # --- deadline ----------------------------------------------------------------------------------
 
 
-def _children(pid: int) -> set[int]:
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[1]) == pid:
-            found.add(int(stat.parent.name))
-    return found
-
-
 def _descendants(pid: int) -> set[int]:
     result, frontier = set(), {pid}
     while frontier:
@@ -161,14 +152,6 @@ def _cpu_ticks(pid: int) -> int:
     except OSError:
         return 0
     return int(fields[11]) + int(fields[12])  # utime + stime
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def test_runaway_query_is_stopped_while_others_are_answered(live_server: LiveServer) -> None:
