@@ -22,7 +22,7 @@ from gcm_graph.analysis.layout import (
     spread_on_circle,
     spread_on_line,
 )
-from gcm_graph.analysis.networks import (
+from gcm_graph.analysis.rings import (
     RING_OBJECTIVES,
     RING_OWN_TARGETS,
     RING_SHARED,
