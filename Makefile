@@ -5,19 +5,30 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test build lint format clean
+.PHONY: run test build lint format clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Exactly the versions of the lock (requirements.txt: pip-compile's hashed lock of the runtime
+# and test dependencies), then the project itself without resolving anything again.
+$(STAMP): pyproject.toml requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(TEST_STAMP): $(STAMP)
 	touch $@
+
+# Refresh the lock after changing the dependencies in pyproject.toml (pins kept where they
+# still fit; `make lock LOCK_FLAGS=--upgrade` moves every pin to the newest allowed version).
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools==7.6.2
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --extra test --strip-extras \
+		--no-emit-index-url --no-emit-find-links $(LOCK_FLAGS) \
+		--output-file requirements.txt pyproject.toml
 
 build: $(STAMP)
 	$(BIN)/gcm-graph build

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .background import AnalysisProcess
 from .config import BUILD_DIR, ONTOLOGY_FILE, SHAPES_DIR, SOURCES_DIR, base_uri
 from .context import BuildContext
 from .crosscheck import check_objective_list
@@ -39,6 +40,7 @@ from .vocab import Iris
 from .void import void_graph
 
 ModelBuilder = Callable[[BuildContext], None]
+ANALYSIS_DIR = "analysis"
 
 # One builder per source model, in the order they run: later ones may link to earlier ones.
 MODEL_BUILDERS: tuple[ModelBuilder, ...] = (
@@ -120,46 +122,56 @@ def build_release(
     """Build, validate and write a release to out_dir, replacing it only if all succeeded.
 
     With analysis, the network analysis of the staged release is written to its analysis/
-    folder before the swap, so that a release and its analysis always agree.
+    folder before the swap, so that a release and its analysis always agree. It runs in a
+    second process (background.py) from the written dumps while this one validates.
 
     Raises SourceError (bad input) or ValidationFailure (the graph breaks a shape); in both
     cases out_dir is left as it was. A release that fails validation is kept in
-    `<out_dir>.failed/` with its validation report.
+    `<out_dir>.failed/` with its validation report (without an analysis).
     """
     timer = StageTimer(progress)
-    ctx = build_context(base, sources_dir, timer)
-    with timer.stage("merge"):
-        merged = merged_graph(ctx.dataset)
-    with timer.stage("validate"):
-        validation = validate_graph(merged, load_shapes(shapes_dir))
-    staged = staging_dir(out_dir)
+    worker = AnalysisProcess() if analysis else None  # its imports overlap the model building
+    staged: Path | None = None
     try:
+        ctx = build_context(base, sources_dir, timer)
+        staged = staging_dir(out_dir)
+        with timer.stage("write dumps"):
+            write_dumps(ctx.dataset, staged)
+        if worker:
+            if progress:
+                progress("analyze (in a second process, beside the validation)")
+            worker.start(staged, staged / ANALYSIS_DIR)
+        with timer.stage("merge"):
+            merged = merged_graph(ctx.dataset)
+        with timer.stage("validate"):
+            validation = validate_graph(merged, load_shapes(shapes_dir))
         with timer.stage("write"):
             write_release(staged, ctx, merged, validation)
+        if worker and validation.conforms:
+            with timer.stage("analyze (wait)"):
+                timer.timings.update(worker.result())
     except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
+        if worker:
+            worker.stop()
+        if staged is not None:
+            shutil.rmtree(staged, ignore_errors=True)
         raise
+    if worker:
+        worker.stop()
     if not validation.conforms:
+        for partial in staged.glob(f"{ANALYSIS_DIR}*"):
+            shutil.rmtree(partial)
         failed = keep_failed(staged, out_dir)
         raise ValidationFailure(
             validation.text() + f"\nThe failed release and its report are in {failed}/\n",
             len(validation.violations),
         )
-    if analysis:
-        from .analysis import analyze  # matplotlib and networkx: loaded only when used
-
-        try:
-            with timer.stage("analyze"):
-                analyze(staged, staged / "analysis", progress)
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
     swap_in(staged, out_dir)
     return BuildResult(out_dir, len(merged), validation, dict(timer.timings))
 
 
 def write_release(out: Path, ctx: BuildContext, merged, validation: ValidationResult) -> None:
-    write_dumps(ctx.dataset, out)
+    """Everything but the dumps (written first, for the analysis) and the analysis."""
     shutil.copyfile(ONTOLOGY_FILE, out / "ontology.ttl")
     (out / "discrepancies.json").write_text(ctx.report.to_json(), encoding="utf-8")
     (out / "discrepancies.md").write_text(ctx.report.to_markdown(), encoding="utf-8")

@@ -50,11 +50,12 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationResult:
     """Validate without inference: the shapes state what the data must say explicitly.
 
     inplace: with no inference pyshacl does not change the data graph, and its defensive copy
-    of the ~30,000 triples took 0.7 s.
+    of the ~30,000 triples took 0.7 s. The shapes are validated in their set-level form (see
+    set_level_shapes).
     """
     conforms, report, _ = pyshacl.validate(
         data,
-        shacl_graph=shapes,
+        shacl_graph=set_level_shapes(shapes),
         inference="none",
         inplace=True,
         abort_on_first=False,
@@ -62,6 +63,42 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationResult:
         advanced=True,
     )
     return ValidationResult(bool(conforms), tuple(_violations(report)), report)
+
+
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+NESTING = (SH.node, SH["not"], SH.qualifiedValueShape)
+NESTING_LISTS = (SH["and"], SH["or"], SH.xone)
+
+
+def set_level_shapes(shapes: Graph) -> Graph:
+    """The same shapes with each property shape of a targeted node shape given the node
+    shape's targets itself, instead of hanging from it by sh:property.
+
+    Both forms mean the same (SHACL 2.1 and 4.8.2: a property shape of a node shape is checked
+    on each of its focus nodes, and reports that focus node, the path and the property shape as
+    sh:sourceShape, which is what a targeted property shape reports). pyshacl, though, checks a
+    sh:property once per focus node, building every constraint again for each of them (11,000
+    times for 2,000 source spans); a targeted shape is checked once for all its focus nodes.
+    Node shapes that other shapes use (sh:node, sh:not, sh:and, ...) keep their properties.
+    """
+    hoisted = Graph()
+    for prefix, namespace in shapes.namespaces():
+        hoisted.bind(prefix, namespace)
+    for triple in shapes:
+        hoisted.add(triple)
+    used = {node for predicate in NESTING for node in shapes.objects(None, predicate)}
+    for predicate in NESTING_LISTS:
+        for head in shapes.objects(None, predicate):
+            used.update(shapes.items(head))
+    for shape in set(shapes.subjects(SH.property, None)):
+        targets = [(p, o) for p in TARGETS for o in shapes.objects(shape, p)]
+        if not targets or shape in used or (shape, SH.deactivated, None) in shapes:
+            continue
+        for property_shape in shapes.objects(shape, SH.property):
+            hoisted.remove((shape, SH.property, property_shape))
+            for predicate, target in targets:
+                hoisted.add((property_shape, predicate, target))
+    return hoisted
 
 
 def _violations(report: Graph) -> list[Violation]:

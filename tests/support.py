@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from gcm_graph.config import DEFAULT_BASE_URI, SOURCES_DIR
+from gcm_graph.config import DEFAULT_BASE_URI, SHAPES_DIR, SOURCES_DIR
 from gcm_graph.pipeline import BuildResult, build_release
 from gcm_graph.sources import load_manifest
 from gcm_graph.vocab import Iris
 from gcm_graph.void import void_graph
+from testing.processes import alive, children  # noqa: F401  (re-exported for tests)
 
 
 def copy_sources(target: Path) -> Path:
@@ -77,3 +78,31 @@ def write_void(directory: Path, quads: list) -> Path:
     path = directory / "void.ttl"
     path.write_text(void.serialize(format="turtle"), encoding="utf-8")
     return path
+def release_files(root: Path) -> dict[str, bytes]:
+    """Every file of a release, analysis included, by its path relative to the release."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def differing_files(expected: dict[str, bytes], actual: dict[str, bytes]) -> list[str]:
+    """The paths whose bytes differ, or that only one side has."""
+    return sorted(
+        name for name in expected.keys() | actual.keys() if expected.get(name) != actual.get(name)
+    )
+
+
+def stricter_shapes(directory: Path) -> Path:
+    """A copy of the shapes with one rule the real data breaks: every objective must have at
+    least 13 actions (for tests of a failed validation)."""
+    shapes = directory / "shapes"
+    shutil.copytree(SHAPES_DIR, shapes)
+    core = shapes / "core.ttl"
+    core.write_text(
+        core.read_text().replace(
+            "sh:path gcm:hasAction ; sh:minCount 1 ;", "sh:path gcm:hasAction ; sh:minCount 13 ;"
+        )
+    )
+    return shapes

@@ -89,13 +89,29 @@ def louvain(graph: nx.Graph, seed: int) -> Partition:
 
 
 def louvain_runs(graph: nx.Graph, seed: int = SEED, runs: int = LOUVAIN_RUNS) -> list[Partition]:
-    return [louvain(graph, seed + run) for run in range(runs)]
+    """The partitions of `runs` Louvain runs (seeds seed, seed + 1, ...), computed once per graph:
+    annotate() and the summary's co-membership rows read the same runs."""
+    cache = graph.graph.setdefault(_RUNS_CACHE, {})
+    if (seed, runs) not in cache:
+        cache[(seed, runs)] = [louvain(graph, seed + run) for run in range(runs)]
+    return cache[(seed, runs)]
+
+
+_RUNS_CACHE = "_louvain_runs"
+"""Graph attribute holding the runs (exports write only the attributes they list)."""
 
 
 def best_partition(graph: nx.Graph, partitions: list[Partition]) -> Partition:
-    """The partition of highest modularity (the earliest on a tie)."""
-    scores = [modularity(graph, p) for p in partitions]
-    return partitions[max(range(len(partitions)), key=lambda i: (scores[i], -i))]
+    """The partition of highest modularity (the earliest on a tie); each distinct partition is
+    scored once (most runs find one of a few)."""
+    scores: dict[tuple, float] = {}
+    for partition in partitions:
+        key = tuple(map(tuple, partition))
+        if key not in scores:
+            scores[key] = modularity(graph, partition)
+    return partitions[
+        max(range(len(partitions)), key=lambda i: (scores[tuple(map(tuple, partitions[i]))], -i))
+    ]
 
 
 def communities(graph: nx.Graph, seed: int = SEED, runs: int = LOUVAIN_RUNS) -> Partition:

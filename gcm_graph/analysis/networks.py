@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
-from matplotlib import rc_context
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
 
-from .figures import RC, goal_handles, objective_row_label, save, sorted_objectives
+from .figures import figure_style, goal_handles, objective_row_label, save, sorted_objectives
 from .graphs import OBJECTIVE_COLOUR
-from .metrics import SEED, sorted_nodes
+from .layout import Point, clockwise_from_top, cos_sin, polar, snap
+from .metrics import sorted_nodes
+from .rings import ring_layout
 
 COMMUNITY_COLOURS = (
     "#1F77B4",
@@ -37,35 +38,37 @@ def _draw_edges(ax, graph: nx.Graph, pos: dict, widths: list[float], colours: li
 
 
 def target_network(objective_target: nx.Graph, out_dir: Path) -> list[Path]:
-    """The bipartite objective–target graph: objectives as squares, targets in their SDG colour."""
-    with rc_context(RC):
-        pos = network_layout(objective_target)
-        figure = Figure(figsize=(14, 12), layout="constrained")
-        ax = figure.add_subplot()
-        edges = objective_target.number_of_edges()
-        _draw_edges(ax, objective_target, pos, [0.6] * edges, [(0.33, 0.33, 0.33, 0.35)] * edges)
+    """The bipartite objective–target graph as rings: objectives grouped by community on one
+    ring, the targets only one objective lists just outside it, shared targets inside, the
+    more objectives share them the nearer the centre; targets in their SDG colour."""
+    with figure_style():
+        pos, turns = ring_layout(objective_target)
+        figure = Figure(figsize=(16, 12))
+        ax = figure.add_axes((0.0, 0.03, 0.68, 0.91))
+        key = figure.add_axes((0.685, 0.03, 0.31, 0.91))
+        edges = [(u, v) for u, v in objective_target.edges]
+        colours = [_edge_colour(objective_target, u, v) for u, v in edges]
+        _draw_edges(ax, objective_target, pos, [0.7] * len(edges), colours)
         for kind, marker in (("objective", "s"), ("target", "o")):
-            nodes = [n for n in objective_target if objective_target.nodes[n]["kind"] == kind]
-            xy = np.array([pos[n] for n in nodes]).reshape(-1, 2)
-            base = 170 if kind == "objective" else 60
-            sizes = [base + 22 * objective_target.degree(n) for n in nodes]
-            colours = [objective_target.nodes[n]["colour"] for n in nodes]
+            nodes = [
+                n
+                for n in sorted_nodes(objective_target)
+                if objective_target.nodes[n]["kind"] == kind
+            ]
             ax.scatter(
-                xy[:, 0],
-                xy[:, 1],
-                s=sizes,
-                c=colours,
+                [pos[n][0] for n in nodes],
+                [pos[n][1] for n in nodes],
+                s=[_node_area(objective_target, n) for n in nodes],
+                c=[objective_target.nodes[n]["colour"] for n in nodes],
                 marker=marker,
                 edgecolors="white",
                 linewidths=0.8,
                 zorder=2,
             )
         for node, data in objective_target.nodes(data=True):
-            x, y = pos[node]
             if data["kind"] == "objective":
                 ax.text(
-                    x,
-                    y,
+                    *pos[node],
                     str(data["number"]),
                     ha="center",
                     va="center",
@@ -75,63 +78,95 @@ def target_network(objective_target: nx.Graph, out_dir: Path) -> list[Path]:
                     zorder=3,
                 )
             else:
-                ax.annotate(
-                    data["code"],
-                    (x, y),
-                    xytext=(0, 7 + objective_target.degree(node) * 0.6),
-                    textcoords="offset points",
-                    ha="center",
-                    fontsize=7.5,
-                    zorder=4,
-                    path_effects=[withStroke(linewidth=2.5, foreground="white")],
+                _radial_label(
+                    ax, pos[node], turns[node], data["code"], _node_area(objective_target, node)
                 )
+        ax.set_xlim(-1.12, 1.12)
+        ax.set_ylim(-1.12, 1.12)
+        ax.set_aspect("equal")
         ax.set_axis_off()
         ax.set_title("GCM objectives and the SDG targets the implementation booklet lists for them")
-        handles = [
-            Line2D(
-                [],
-                [],
-                marker="s",
-                linestyle="",
-                markersize=10,
-                color=OBJECTIVE_COLOUR,
-                label="GCM objective (number)",
-            )
-        ]
-        handles += [
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markersize=8,
-                color=p.get_facecolor(),
-                label=f"target of {p.get_label()}",
-            )
-            for p in goal_handles(objective_target)
-        ]
-        ax.legend(
-            handles=handles,
-            loc="upper left",
-            bbox_to_anchor=(1.0, 1.0),
-            frameon=False,
-            fontsize=8,
-            title="node size: number of links",
-        )
+        _target_key(key, objective_target)
         _note_isolated(figure, objective_target)
     return save(figure, out_dir, "network-objectives-targets")
 
 
-def network_layout(graph: nx.Graph) -> dict[str, np.ndarray]:
-    """Kamada–Kawai on the connected nodes (deterministic), refined by a seeded spring layout;
-    isolated nodes in a row below, so that they do not squeeze the drawing."""
-    isolated = [n for n in sorted_nodes(graph) if graph.degree(n) == 0]
-    connected = graph.subgraph([n for n in sorted_nodes(graph) if graph.degree(n) > 0])
-    start = nx.kamada_kawai_layout(connected, weight=None)
-    pos = nx.spring_layout(connected, pos=start, seed=SEED, k=0.18, iterations=60)
-    for i, node in enumerate(isolated):
-        pos[node] = np.array([-0.9 + 0.12 * i, -1.1])
-    return pos
+def _node_area(graph: nx.Graph, node: str) -> int:
+    base = 170 if graph.nodes[node]["kind"] == "objective" else 60
+    return base + 22 * graph.degree(node)
+
+
+def _edge_colour(graph: nx.Graph, u: str, v: str) -> tuple[float, float, float, float]:
+    """The target's SDG colour, faint: the links of one goal read as one bundle."""
+    target = v if graph.nodes[v]["kind"] == "target" else u
+    red, green, blue = (int(graph.nodes[target]["colour"][i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return (red, green, blue, 0.4)
+
+
+def _radial_label(ax, xy: Point, turn: Fraction, text: str, area: int) -> None:
+    """A target's code beside its node, on the side away from the centre, never rotated."""
+    cos, sin = cos_sin(turn)
+    distance = 3 + Fraction(round(area**0.5 * 32), 64)  # the marker's half width, in points
+    ha = "left" if cos > Fraction(1, 5) else "right" if cos < Fraction(-1, 5) else "center"
+    va = "bottom" if sin > Fraction(1, 5) else "top" if sin < Fraction(-1, 5) else "center"
+    ax.annotate(
+        text,
+        xy,
+        xytext=(float(snap(cos * distance)), float(snap(sin * distance))),
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        fontsize=7.5,
+        zorder=4,
+        path_effects=[withStroke(linewidth=2.5, foreground="white")],
+    )
+
+
+def _target_key(ax, graph: nx.Graph) -> None:
+    """The legend (marker kinds, SDG colours, rings) and the objectives' titles."""
+    ax.set_axis_off()
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="s",
+            linestyle="",
+            markersize=10,
+            color=OBJECTIVE_COLOUR,
+            label="GCM objective (number)",
+        )
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=8,
+            color=p.get_facecolor(),
+            label=f"target of {p.get_label()}",
+        )
+        for p in goal_handles(graph)
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 1.0),
+        frameon=False,
+        fontsize=8,
+        title="node size: number of links",
+        title_fontsize=8.5,
+        alignment="left",
+    )
+    _objective_key(ax, graph, top=0.62, height=0.52)
+    notes = (
+        "Outer ring: the targets only one objective lists, beside it.",
+        "Inner rings: the targets several objectives list, the more",
+        "objectives, the nearer the centre. Objectives are grouped",
+        "by Louvain community (clockwise from the top).",
+    )
+    for i, line in enumerate(notes):
+        ax.text(0.0, 0.06 - i * 0.018, line, fontsize=8, va="top", transform=ax.transAxes)
 
 
 def _note_isolated(figure: Figure, graph: nx.Graph) -> None:
@@ -149,13 +184,15 @@ def _note_isolated(figure: Figure, graph: nx.Graph) -> None:
 
 def projection_network(projection: nx.Graph, out_dir: Path) -> list[Path]:
     """Objectives on a circle grouped by Louvain community; edge width = shared targets."""
-    with rc_context(RC):
+    with figure_style():
         objectives = sorted(
             sorted_objectives(projection),
             key=lambda n: (projection.nodes[n]["community"], projection.nodes[n]["number"]),
         )
-        angles = np.linspace(np.pi / 2, np.pi / 2 - 2 * np.pi, len(objectives), endpoint=False)
-        pos = {n: np.array([np.cos(a), np.sin(a)]) for n, a in zip(objectives, angles, strict=True)}
+        pos = {
+            n: polar(clockwise_from_top(Fraction(i, len(objectives))), Fraction(1))
+            for i, n in enumerate(objectives)
+        }
         figure = Figure(figsize=(15, 10), layout="constrained")
         ax, key = figure.subplots(1, 2, width_ratios=(1.35, 1))
         _objective_key(key, projection)
@@ -166,9 +203,14 @@ def projection_network(projection: nx.Graph, out_dir: Path) -> list[Path]:
         )
         colours = [_community_colour(projection.nodes[n]["community"]) for n in objectives]
         sizes = [300 + 25 * projection.nodes[n]["weighted_degree"] for n in objectives]
-        xy = np.array([pos[n] for n in objectives])
         ax.scatter(
-            xy[:, 0], xy[:, 1], s=sizes, c=colours, edgecolors="white", linewidths=1, zorder=2
+            [pos[n][0] for n in objectives],
+            [pos[n][1] for n in objectives],
+            s=sizes,
+            c=colours,
+            edgecolors="white",
+            linewidths=1,
+            zorder=2,
         )
         for node in objectives:
             data = projection.nodes[node]
@@ -211,14 +253,16 @@ def projection_network(projection: nx.Graph, out_dir: Path) -> list[Path]:
     return save(figure, out_dir, "network-objective-projection")
 
 
-def _objective_key(ax, graph: nx.Graph) -> None:
-    """The objectives' titles, one a line, beside a drawing that shows only their numbers."""
+def _objective_key(ax, graph: nx.Graph, top: float = 1.0, height: float = 1.0) -> None:
+    """The objectives' titles, one a line, beside a drawing that shows only their numbers:
+    from `top` down over `height` (axes fractions)."""
     ax.set_axis_off()
     rows = [objective_row_label(graph.nodes[n]) for n in sorted_objectives(graph)]
+    step = height / max(len(rows), 25)
     for i, row in enumerate(rows):
         ax.text(
             0.0,
-            1.0 - i / max(len(rows), 25),
+            top - i * step,
             row,
             fontsize=8.5,
             va="top",
@@ -229,7 +273,7 @@ def _objective_key(ax, graph: nx.Graph) -> None:
     if any(graph.nodes[n].get("all_goals") for n in graph):
         ax.text(
             0.0,
-            1.0 - (len(rows) + 0.5) / max(len(rows), 25),
+            top - (len(rows) + 0.5) * step,
             "* the booklet: all SDGs are relevant",
             fontsize=8,
             va="top",

@@ -7,18 +7,22 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import networkx as nx
 
 from ..config import BUILD_DIR, QUERIES_DIR
 from ..errors import GcmError
-from . import exports, figures, metrics
+from . import exports, figures, metrics, networks
+from . import graphs as g
 from .graphs import Q_GOALS, build_graphs
 from .queries import analysis_queries, load_release, run_query
 from .summary import COMPUTED_BY, SummaryRow, summarize
 
+T = TypeVar("T")
 SUMMARY_JSON = "summary.json"
 GRAPHS_DIR = "graphs"
 FIGURES_DIR = "figures"
@@ -41,10 +45,14 @@ def analyze(
     release_dir: Path = BUILD_DIR,
     out_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
 ) -> AnalysisResult:
     """Build the analysis graphs from the release in release_dir and write, in out_dir (default
     `<release_dir>/analysis`): summary.json/.csv/.md, graphs/ (GraphML, GEXF, CSV node and edge
     lists of each graph) and figures/ (PNG and SVG). The same release gives the same bytes.
+
+    With an executor (a process pool), the metrics of each graph and each figure are computed
+    by its workers, side by side; the results are the same.
 
     out_dir is replaced as a whole, so it must be absent, empty or an earlier analysis (it holds
     summary.json); anything else raises OutputNotReplaceable (a FileExistsError) rather than
@@ -59,23 +67,21 @@ def analyze(
     store = load_release(release_dir)
     step("graphs")
     graphs = build_graphs(store)
-    step("metrics")
-    for graph in graphs.values():
-        metrics.annotate(graph)
-    rows = summarize(store, graphs)
+    goal_names = {
+        row["number"]: row["shortName"] or f"SDG {row['number']}"
+        for row in run_query(store, Q_GOALS)
+    }
     staged = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staged, ignore_errors=True)
     try:
+        step("metrics and figures")
+        graphs, drawn = metrics_and_figures(graphs, goal_names, staged / FIGURES_DIR, executor)
+        rows = summarize(store, graphs)
         step("exports")
         written = [
             p for graph in graphs.values() for p in exports.export_graph(graph, staged / GRAPHS_DIR)
         ]
-        step("figures")
-        goal_names = {
-            row["number"]: row["shortName"] or f"SDG {row['number']}"
-            for row in run_query(store, Q_GOALS)
-        }
-        written += figures.all_figures(graphs, goal_names, staged / FIGURES_DIR)
+        written += drawn
         step("summary")
         written += write_summary(rows, staged)
         written.append(write_index(staged, written, rows, graphs, release_dir))
@@ -87,6 +93,54 @@ def analyze(
     staged.rename(out_dir)
     files = [out_dir / p.relative_to(staged) for p in written]
     return AnalysisResult(out_dir, files, rows, graphs)
+
+
+FIRST = (g.OBJECTIVE_TARGET, g.OBJECTIVE_PROJECTION)
+"""The graphs the network drawings need: annotated first, so that drawing can start early."""
+
+
+def metrics_and_figures(
+    graphs: dict[str, nx.Graph],
+    goal_names: dict[int, str],
+    figures_dir: Path,
+    executor: Executor | None,
+) -> tuple[dict[str, nx.Graph], list[Path]]:
+    """The graphs annotated with their metrics (metrics.annotate), and the figures drawn.
+
+    Every task is a pure function of its arguments, run at once in this process or by the
+    executor's workers (which send back annotated copies): the same bytes either way. The
+    heatmaps need no metrics and start with the metrics; each network drawing starts as soon as
+    its graph is annotated."""
+    submit = executor.submit if executor else _done
+    order = [*FIRST, *(name for name in graphs if name not in FIRST)]
+    annotated = {name: submit(annotated_graph, graphs[name]) for name in order}
+    heatmaps = [
+        submit(figures.goal_heatmap, graphs[g.OBJECTIVE_GOAL], goal_names, figures_dir),
+        submit(figures.target_heatmap, graphs[g.OBJECTIVE_TARGET], figures_dir),
+    ]
+    drawings = [
+        submit(networks.target_network, annotated[g.OBJECTIVE_TARGET].result(), figures_dir),
+        submit(
+            networks.projection_network, annotated[g.OBJECTIVE_PROJECTION].result(), figures_dir
+        ),
+    ]
+    done = {name: annotated[name].result() for name in graphs}
+    return done, [p for task in (*heatmaps, *drawings) for p in task.result()]
+
+
+def annotated_graph(graph: nx.Graph) -> nx.Graph:
+    metrics.annotate(graph)
+    return graph
+
+
+def _done(function: Callable[..., T], *args: object) -> Future[T]:
+    """function(*args) run now, as a finished future (the executor-less path)."""
+    future: Future[T] = Future()
+    try:
+        future.set_result(function(*args))
+    except BaseException as error:
+        future.set_exception(error)
+    return future
 
 
 def _check_replaceable(out_dir: Path) -> None:
@@ -113,6 +167,15 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def file_entry(path: Path, out_dir: Path) -> dict[str, str | int]:
+    """A written file for summary.json. Figures are listed by path only: their bytes come from
+    matplotlib, FreeType and zlib, and summary.json must not change when those do."""
+    entry: dict[str, str | int] = {"path": path.relative_to(out_dir).as_posix()}
+    if path.parent.name != FIGURES_DIR:
+        entry |= {"bytes": path.stat().st_size, "sha256": sha256(path)}
+    return entry
+
+
 def write_index(
     out_dir: Path,
     written: list[Path],
@@ -121,7 +184,8 @@ def write_index(
     release_dir: Path,
 ) -> Path:
     """summary.json: the release it came from, the queries (with their text), the graphs, the
-    rows and every file with its size and hash — what an /analysis page needs to serve it."""
+    rows and every file (data files with their size and hash) — what an /analysis page needs
+    to serve it."""
     release_file = release_dir / "gcm.nt"
     if not release_file.is_file():
         release_file = release_dir / "gcm.nq"
@@ -161,14 +225,7 @@ def write_index(
             for stem, about in figures.FIGURES.items()
         },
         "rows": [asdict(row) | {"method": row.method()} for row in rows],
-        "files": [
-            {
-                "path": p.relative_to(out_dir).as_posix(),
-                "bytes": p.stat().st_size,
-                "sha256": sha256(p),
-            }
-            for p in sorted(written)
-        ],
+        "files": [file_entry(p, out_dir) for p in sorted(written)],
     }
     path = out_dir / SUMMARY_JSON
     path.write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,98 @@
+"""Validation in set-level form finds exactly what the shapes as written find."""
+
+from __future__ import annotations
+
+import pyshacl
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from gcm_graph.validate import _violations, load_shapes, set_level_shapes, validate_graph
+from gcm_graph.vocab import GCM, SH
+
+from support import damaged, fresh_release  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="module")
+def release_graph(fresh_release) -> Graph:  # noqa: F811
+    return Graph().parse(fresh_release.out_dir / "gcm.nt", format="nt")
+
+
+GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")
+
+
+def as_written(data: Graph, shapes: Graph):
+    """pyshacl on the shapes exactly as the files state them."""
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
+    )
+    return bool(conforms), _violations(report)
+
+
+def first(graph: Graph, kind: URIRef) -> URIRef:
+    return sorted(graph.subjects(RDF.type, kind))[0]
+
+
+def test_set_level_shapes_report_what_the_shapes_as_written_report(release_graph) -> None:
+    g = release_graph
+    span, action, practice = (first(g, k) for k in (GCM.SourceSpan, GCM.Action, GCM.Practice))
+    objective = first(g, GCM.Objective)
+    broken = damaged(
+        g,
+        remove=[
+            (span, GCM.inSource, None),
+            (action, DCTERMS.description, None),
+            (objective, GCM.number, None),
+        ],
+        add=[
+            (span, GCM.lastLine, Literal(0)),
+            (practice, DCTERMS.title, Literal("A title with a footnote¹", lang="en")),
+            (practice, GCM.namesYear, Literal("1812", datatype=GYEAR)),
+            (BNode(), RDF.type, GCM.SourceSpan),
+        ],
+    )
+    shapes = load_shapes()
+    conforms, expected = as_written(broken, shapes)
+    result = validate_graph(broken, shapes)
+    assert not conforms and len(expected) >= 7
+    assert (result.conforms, list(result.violations)) == (conforms, expected)
+
+
+SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+ex:Targeted a sh:NodeShape ; sh:targetClass ex:A ; sh:property ex:p .
+ex:p sh:path ex:name ; sh:minCount 1 .
+ex:Used a sh:NodeShape ; sh:targetClass ex:B ; sh:property [ sh:path ex:size ; sh:minCount 1 ] .
+ex:User a sh:NodeShape ; sh:targetClass ex:C ; sh:node ex:Used .
+"""
+
+
+def test_property_shapes_of_targeted_shapes_get_the_targets() -> None:
+    ex = "http://example.org/"
+    shapes = Graph().parse(data=SHAPES, format="turtle")
+    hoisted = set_level_shapes(shapes)
+    assert (URIRef(ex + "p"), SH.targetClass, URIRef(ex + "A")) in hoisted
+    assert not list(hoisted.objects(URIRef(ex + "Targeted"), SH.property))
+    # a node shape another shape uses keeps its property shapes
+    assert len(list(hoisted.objects(URIRef(ex + "Used"), SH.property))) == 1
+    data = Graph().parse(
+        data=f"<{ex}a> a <{ex}A> . <{ex}b> a <{ex}B> . <{ex}c> a <{ex}C> .", format="turtle"
+    )
+    assert as_written(data, shapes) == (False, list(validate_graph(data, shapes).violations))
+    assert {v.focus for v in validate_graph(data, shapes).violations} == {ex + n for n in "abc"}
+
+
+def test_a_span_that_ends_before_it_starts_fails(release_graph) -> None:
+    span = first(release_graph, GCM.SourceSpan)
+    start = release_graph.value(span, GCM.firstLine).toPython()
+    broken = damaged(
+        release_graph,
+        remove=[(span, GCM.lastLine, None)],
+        add=[(span, GCM.lastLine, Literal(start - 1 if start > 1 else 0))],
+    )
+    result = validate_graph(broken, load_shapes())
+    assert not result.conforms
+    assert any(
+        v.focus == str(span) and "ends before it starts" in v.message for v in result.violations
+    ), result.text()
