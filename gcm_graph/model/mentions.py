@@ -18,23 +18,27 @@ from ..vocab import GCM
 from .base import SourceGraph, english, integer, plain
 
 
-def describe_country(graph: SourceGraph, alpha3: str) -> URIRef:
+def describe_country(graph: SourceGraph, alpha3: str, line: int) -> URIRef:
+    """The country, derived from the line of the graph's source that names it."""
     iri = graph.iris.country(alpha3)
     name = country_name(alpha3)
     graph.add(iri, RDF.type, GCM.Country)
     graph.add(iri, SKOS.prefLabel, english(name))
     graph.add(iri, RDFS.label, english(name))
     graph.add(iri, SKOS.notation, Literal(alpha3.upper(), datatype=GCM.ISO3166Alpha3))
+    graph.derived(iri, line, line)
     return iri
 
 
-def describe_organisation(graph: SourceGraph, organisation: Organisation) -> URIRef:
+def describe_organisation(graph: SourceGraph, organisation: Organisation, line: int) -> URIRef:
+    """The organisation, derived from the line of the graph's source that names it."""
     iri = graph.iris.organisation(organisation.slug)
     graph.add(iri, RDF.type, GCM.Organisation)
     graph.add(iri, SKOS.prefLabel, english(organisation.name))
     graph.add(iri, RDFS.label, english(organisation.name))
     if organisation.acronym:
         graph.add(iri, SKOS.altLabel, english(organisation.acronym))
+    graph.derived(iri, line, line)
     return iri
 
 
