@@ -92,3 +92,33 @@ def sdg_goals_turtle(span: str, targets: dict[int, list[str]], skip: tuple[int, 
             for c in codes
         ]
     return "".join(parts)
+
+
+def models_context(sources, *builders):
+    """A build context with the given model builders run (a part of the build, for model tests)."""
+    from gcm_graph.context import BuildContext
+    from gcm_graph.extract.resolution import parse_resolution
+    from gcm_graph.pipeline import build_models
+    from gcm_graph.vocab import Iris
+
+    ctx = BuildContext(
+        Iris("https://w3id.org/gcm/"), sources, parse_resolution(sources["resolution"])
+    )
+    build_models(ctx, builders)
+    return ctx
+
+
+def spans_of(graph, node) -> set[tuple[str, int, int]]:
+    """(file, first line, last line) of each span `node` is prov:wasDerivedFrom."""
+    from rdflib.namespace import PROV
+
+    from gcm_graph.vocab import GCM
+
+    return {
+        (
+            str(graph.value(graph.value(span, GCM.inSource), GCM.fileName)),
+            int(graph.value(span, GCM.firstLine)),
+            int(graph.value(span, GCM.lastLine)),
+        )
+        for span in graph.objects(node, PROV.wasDerivedFrom)
+    }

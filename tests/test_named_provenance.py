@@ -17,19 +17,16 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import PROV, SKOS
 
-from gcm_graph.context import BuildContext
 from gcm_graph.errors import SourceError
 from gcm_graph.extract.compact import COMPACT_TITLE, find_compact_mentions
-from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model import booklet as booklet_model
 from gcm_graph.model import resolution as resolution_model
-from gcm_graph.pipeline import build_models
 from gcm_graph.release import merged_graph
 from gcm_graph.sources import load_verified
 from gcm_graph.validate import load_shapes, validate_graph
-from gcm_graph.vocab import GCM, Iris
+from gcm_graph.vocab import Iris
 
-from support import copy_sources, damaged, rewrite_source
+from support import copy_sources, damaged, models_context, rewrite_source, spans_of
 
 IRIS = Iris("https://w3id.org/gcm/")
 
@@ -41,20 +38,8 @@ def sources():
 
 @pytest.fixture(scope="module")
 def graph(sources):
-    ctx = BuildContext(IRIS, sources, parse_resolution(sources["resolution"]))
-    build_models(ctx, (resolution_model.build, booklet_model.build))
+    ctx = models_context(sources, resolution_model.build, booklet_model.build)
     return merged_graph(ctx.dataset)
-
-
-def spans_of(graph, iri: URIRef) -> set[tuple[str, int, int]]:
-    return {
-        (
-            str(graph.value(graph.value(span, GCM.inSource), GCM.fileName)),
-            int(graph.value(span, GCM.firstLine)),
-            int(graph.value(span, GCM.lastLine)),
-        )
-        for span in graph.objects(iri, PROV.wasDerivedFrom)
-    }
 
 
 def test_the_compact_is_derived_from_the_lines_naming_it(graph):

@@ -21,25 +21,22 @@ import re
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from gcm_graph.config import SHAPES_DIR
-from gcm_graph.context import BuildContext
 from gcm_graph.errors import SourceError
-from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.extract.world import label_of, read_countries, read_organisation_links, read_regions
 from gcm_graph.model import booklet as booklet_model
 from gcm_graph.model import gfmd as gfmd_model
 from gcm_graph.model import idm as idm_model
 from gcm_graph.model import resolution as resolution_model
 from gcm_graph.model import world as world_model
-from gcm_graph.pipeline import build_models
 from gcm_graph.release import merged_graph
 from gcm_graph.sources import load_verified
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris
 
-from support import copy_sources, damaged, rewrite_source
+from support import copy_sources, damaged, models_context, rewrite_source, spans_of
 
 IRIS = Iris("https://w3id.org/gcm/")
 MEX = IRIS.country("MEX")
@@ -53,16 +50,14 @@ def sources():
 
 @pytest.fixture(scope="module")
 def context(sources):
-    ctx = BuildContext(IRIS, sources, parse_resolution(sources["resolution"]))
-    builders = (
+    return models_context(
+        sources,
         resolution_model.build,
         booklet_model.build,
         gfmd_model.build,
         idm_model.build,
         world_model.build,
     )
-    build_models(ctx, builders)
-    return ctx
 
 
 @pytest.fixture(scope="module")
@@ -82,17 +77,6 @@ def world_shapes():
     for name in ("world.ttl", "skos.ttl"):
         graph.parse(SHAPES_DIR / name)
     return graph
-
-
-def span_lines(graph, node) -> set[tuple[str, int, int]]:
-    return {
-        (
-            str(graph.value(graph.value(s, GCM.inSource), GCM.fileName)),
-            int(graph.value(s, GCM.firstLine)),
-            int(graph.value(s, GCM.lastLine)),
-        )
-        for s in graph.objects(node, PROV.wasDerivedFrom)
-    }
 
 
 def statement_of(graph, subject, predicate, obj):
@@ -242,14 +226,14 @@ def test_mexico_has_six_un_names_its_regions_and_links(graph):
 
 
 def test_a_country_is_derived_from_its_row_and_each_link_cites_it(graph):
-    assert ("countries.csv", 144, 144) in span_lines(graph, MEX)
-    assert ("gcm-implementation-booklet.txt", 289, 289) in span_lines(graph, MEX)
+    assert ("countries.csv", 144, 144) in spans_of(graph, MEX)
+    assert ("gcm-implementation-booklet.txt", 289, 289) in spans_of(graph, MEX)
     for predicate, obj in (
         (GCM.inRegion, IRIS.region("013")),
         (SKOS.exactMatch, URIRef(WD + "Q96")),
     ):
         statement = statement_of(graph, MEX, predicate, obj)
-        assert span_lines(graph, statement) == {("countries.csv", 144, 144)}
+        assert spans_of(graph, statement) == {("countries.csv", 144, 144)}
 
 
 def test_the_reference_statements_are_in_their_own_named_graph(context):
@@ -306,7 +290,7 @@ def test_the_region_scheme(graph):
     assert list(graph.objects(latin, SKOS.prefLabel)) == [
         Literal("Latin America and the Caribbean", lang="en")
     ]
-    assert span_lines(graph, latin) == {("regions.csv", 24, 24)}
+    assert spans_of(graph, latin) == {("regions.csv", 24, 24)}
 
 
 def test_the_country_groups(graph):
@@ -322,14 +306,14 @@ def test_the_country_groups(graph):
     ]
     (note,) = graph.objects(sids, SKOS.scopeNote)
     assert "column 'sids'" in note and "countries.csv" in note
-    assert span_lines(graph, sids) == {("countries.csv", 1, 1)}
+    assert spans_of(graph, sids) == {("countries.csv", 1, 1)}
 
 
 def test_organisations_link_to_wikidata_where_two_tables_agree(graph):
     iom = IRIS.organisation("international-organization-for-migration")
     assert list(graph.objects(iom, SKOS.exactMatch)) == [URIRef(WD + "Q472311")]
     statement = statement_of(graph, iom, SKOS.exactMatch, URIRef(WD + "Q472311"))
-    assert span_lines(graph, statement) == {("organisation-wikidata.csv", 8, 8)}
+    assert spans_of(graph, statement) == {("organisation-wikidata.csv", 8, 8)}
     unhcr = IRIS.organisation("office-of-the-united-nations-high-commissioner-for-refugees")
     assert (unhcr, RDF.type, GCM.Organisation) in graph
     assert list(graph.objects(unhcr, SKOS.exactMatch)) == []

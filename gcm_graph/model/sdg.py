@@ -67,6 +67,7 @@ from ..extract.sdg_kos import (
     SdgScheme,
     parse_sdg_kos,
 )
+from ..extract.sdg_labels import StatementSpan
 from ..report import Discrepancy
 from ..vocab import GCM, SDGO, Iris, sdg_goal, sdg_target
 from .base import SourceGraph, english, plain
@@ -106,12 +107,7 @@ def add_scheme(graph: SourceGraph, scheme: SdgScheme) -> URIRef:
     """The KOS's concept scheme, its labels and top concepts, as the KOS states them."""
     iri = scheme.iri
     graph.add(iri, RDF.type, SKOS.ConceptScheme)
-    for language, text in scheme.labels:
-        graph.add(iri, SKOS.prefLabel, Literal(text, lang=language))
-    for span in scheme.statements:
-        if span.predicate not in LINK_PREDICATES:
-            graph.derived(iri, span.first_line, span.last_line)
-    add_links(graph, iri, scheme.links)
+    add_labels_and_links(graph, iri, scheme.labels, scheme.statements, scheme.links)
     return iri
 
 
@@ -120,14 +116,9 @@ def add_concept(graph: SourceGraph, concept: SdgConcept) -> URIRef:
     graph.add(iri, RDF.type, _TYPES[concept.kind])
     graph.add(iri, RDF.type, SKOS.Concept)
     graph.add(iri, SKOS.notation, Literal(concept.code, datatype=NOTATION_DATATYPE))
-    for language, text in concept.labels:
-        graph.add(iri, SKOS.prefLabel, Literal(text, lang=language))
     for language, text in concept.short_names:
         graph.add(iri, SKOS.altLabel, Literal(text, lang=language))
-    for span in concept.statements:
-        if span.predicate not in LINK_PREDICATES:
-            graph.derived(iri, span.first_line, span.last_line)
-    add_links(graph, iri, concept.links)
+    add_labels_and_links(graph, iri, concept.labels, concept.statements, concept.links)
     for cleaning in concept.cleanings:
         done = f"changed to '{cleaning.result}'" if cleaning.result is not None else "left out"
         note = (
@@ -143,13 +134,26 @@ def concept_iri(code: str) -> URIRef:
     return sdg_target(code) if "." in code else sdg_goal(int(code))
 
 
-def add_links(graph: SourceGraph, subject: URIRef, links: tuple[Link, ...]) -> None:
-    """Each SKOS link the KOS states, reified with the line(s) of its statement."""
+def add_labels_and_links(
+    graph: SourceGraph,
+    iri: URIRef,
+    labels: tuple[tuple[str, str], ...],
+    statements: tuple[StatementSpan, ...],
+    links: tuple[Link, ...],
+) -> None:
+    """A concept's or the scheme's prefLabels, the spans of its statements and its links.
+
+    The resource is prov:wasDerivedFrom the statements that describe it; each SKOS link the KOS
+    states is reified with the line(s) of its own statement instead.
+    """
+    for language, text in labels:
+        graph.add(iri, SKOS.prefLabel, Literal(text, lang=language))
+    for span in statements:
+        if span.predicate not in LINK_PREDICATES:
+            graph.derived(iri, span.first_line, span.last_line)
     for link in links:
         predicate = SKOS[link.predicate]
-        graph.link(
-            subject, predicate, URIRef(link.target), link.span.first_line, link.span.last_line
-        )
+        graph.link(iri, predicate, URIRef(link.target), link.span.first_line, link.span.last_line)
 
 
 def cleaning_findings(concept: SdgConcept) -> list[Discrepancy]:
