@@ -23,6 +23,7 @@ from .model import idm as idm_model
 from .model import instruments as instruments_model
 from .model import resolution as resolution_model
 from .model import sdg as sdg_model
+from .model import world as world_model
 from .model.base import describe_source
 from .release import (
     bind_prefixes,
@@ -50,6 +51,7 @@ MODEL_BUILDERS: tuple[ModelBuilder, ...] = (
     gfmd_model.build,
     idm_model.build,
     instruments_model.build,
+    world_model.build,
 )
 
 

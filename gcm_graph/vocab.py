@@ -16,6 +16,7 @@ SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 
 PREFIXES = {
     "gcm": GCM,
@@ -30,6 +31,7 @@ PREFIXES = {
     "sdgo": SDGO,
     "void": VOID,
     "dcat": DCAT,
+    "wd": WIKIDATA,
 }
 
 
@@ -81,6 +83,18 @@ class Iris:
     def organisation(self, slug: str) -> URIRef:
         return self._iri(f"organisation/{slug}")
 
+    def region(self, m49: str) -> URIRef:
+        """A UN M49 area (world, region, sub-region, intermediate region) by its 3-digit code."""
+        return self._iri(f"region/{m49}")
+
+    def country_group(self, slug: str) -> URIRef:
+        """A UN group of countries ('ldc', 'lldc', 'sids')."""
+        return self._iri(f"group/{slug}")
+
+    def scheme(self, slug: str) -> URIRef:
+        """A SKOS concept scheme of our own ('m49-regions', 'country-groups')."""
+        return self._iri(f"scheme/{slug}")
+
     def cluster(self, number: int) -> URIRef:
         return self._iri(f"cluster/{number}")
 
@@ -109,6 +123,11 @@ class Iris:
 
     def claim(self, slug: str) -> URIRef:
         return self._iri(f"claim/{slug}")
+
+
+def geonames(geonames_id: str) -> URIRef:
+    """The GeoNames feature IRI ('https://sws.geonames.org/3996063/')."""
+    return URIRef(f"https://sws.geonames.org/{geonames_id}/")
 
 
 def sdg_goal(number: int) -> URIRef:

@@ -78,6 +78,8 @@ def write_void(directory: Path, quads: list) -> Path:
     path = directory / "void.ttl"
     path.write_text(void.serialize(format="turtle"), encoding="utf-8")
     return path
+
+
 def release_files(root: Path) -> dict[str, bytes]:
     """Every file of a release, analysis included, by its path relative to the release."""
     return {
@@ -106,3 +108,66 @@ def stricter_shapes(directory: Path) -> Path:
         )
     )
     return shapes
+
+
+SDG_SCHEME_TURTLE = """<http://metadata.un.org/sdg> a skos:ConceptScheme ;
+    skos:prefLabel "SDG Taxonomy"@en ;
+    skos:hasTopConcept sdg:1, sdg:2, sdg:3, sdg:4, sdg:5, sdg:6, sdg:7, sdg:8, sdg:9, sdg:10,
+        sdg:11, sdg:12, sdg:13, sdg:14, sdg:15, sdg:16, sdg:17 ;
+    prov:wasDerivedFrom <{span}> .
+"""
+
+
+def sdg_goals_turtle(span: str, targets: dict[int, list[str]], skip: tuple[int, ...] = ()) -> str:
+    """Turtle of SDG goals (all 17 but `skip`) as the SKOS vocabulary states them, for shape
+    tests: each goal a top concept of the SDG scheme, narrower its targets (`targets[n]`, default
+    n.1), each target broader its goal. Prefixes sdg, sdgo, skos and prov are the caller's."""
+    scheme = "<http://metadata.un.org/sdg>"
+    parts = []
+    for n in (g for g in range(1, 18) if g not in skip):
+        codes = targets.get(n, [f"{n}.1"])
+        narrower = ", ".join(f"sdg:{c}" for c in codes)
+        parts.append(
+            f"""sdg:{n} a sdgo:Goal, skos:Concept ; skos:notation "{n}"^^sdgo:SDGCodeCompact ;
+    skos:prefLabel "Goal {n}"@en ; skos:narrower {narrower} ;
+    skos:inScheme {scheme} ; skos:topConceptOf {scheme} ; prov:wasDerivedFrom <{span}> .
+"""
+        )
+        parts += [
+            f"""sdg:{c} a sdgo:Target, skos:Concept ; skos:notation "{c}"^^sdgo:SDGCodeCompact ;
+    skos:broader sdg:{n} ; skos:inScheme {scheme} ; skos:prefLabel "Target {c}"@en ;
+    prov:wasDerivedFrom <{span}> .
+"""
+            for c in codes
+        ]
+    return "".join(parts)
+
+
+def models_context(sources, *builders):
+    """A build context with the given model builders run (a part of the build, for model tests)."""
+    from gcm_graph.context import BuildContext
+    from gcm_graph.extract.resolution import parse_resolution
+    from gcm_graph.pipeline import build_models
+    from gcm_graph.vocab import Iris
+
+    ctx = BuildContext(
+        Iris("https://w3id.org/gcm/"), sources, parse_resolution(sources["resolution"])
+    )
+    build_models(ctx, builders)
+    return ctx
+
+
+def spans_of(graph, node) -> set[tuple[str, int, int]]:
+    """(file, first line, last line) of each span `node` is prov:wasDerivedFrom."""
+    from rdflib.namespace import PROV
+
+    from gcm_graph.vocab import GCM
+
+    return {
+        (
+            str(graph.value(graph.value(span, GCM.inSource), GCM.fileName)),
+            int(graph.value(span, GCM.firstLine)),
+            int(graph.value(span, GCM.lastLine)),
+        )
+        for span in graph.objects(node, PROV.wasDerivedFrom)
+    }

@@ -19,11 +19,14 @@ from rdflib.namespace import PROV, RDF, SKOS
 
 from gcm_graph.config import DEFAULT_BASE_URI, SHAPES_DIR
 from gcm_graph.errors import SourceError
-from gcm_graph.extract.sdg_kos import code_key, parse_sdg_kos, repair_label
+from gcm_graph.extract.sdg_kos import code_key, parse_sdg_kos
+from gcm_graph.extract.sdg_labels import repair_label
 from gcm_graph.model.base import SourceGraph
 from gcm_graph.model.sdg import add_sdg_concepts
 from gcm_graph.sources import Source, load_verified
 from gcm_graph.vocab import GCM, SDG, SDGO, Iris
+
+from support import SDG_SCHEME_TURTLE, sdg_goals_turtle
 
 KOS_FILE = "sdg-kos-goals-targets-indicators.ttl"
 
@@ -88,14 +91,19 @@ def test_target_10_7_golden(kos):
     assert target.label("fr").startswith("Faciliter la migration et la mobilité")
     assert target.label("es").startswith("Facilitar la migración y la movilidad")
     spans = {s.predicate: (s.first_line, s.last_line) for s in target.statements}
-    # `sdg:10.7 a` line 121, `skos:broader` line 925, `skos:prefLabel` 2696-2698,
-    # `skos:notation` line 4175.
+    # `sdg:10.7 a` line 121, `skos:broader` line 925, `skos:inScheme` line 1761,
+    # `skos:prefLabel` 2696-2698, `skos:notation` line 4175, `skos:exactMatch` line 6376 (its
+    # `skos:narrower` line 5911 names only indicators, which are not read).
     assert spans == {
         "type": (121, 121),
         "broader": (925, 925),
+        "inScheme": (1761, 1761),
         "prefLabel": (2696, 2698),
         "notation": (4175, 4175),
+        "exactMatch": (6376, 6376),
     }
+    assert target.exact_matches == ("http://purl.unep.org/sdg/SDGIO_00000157",)
+    assert target.narrower == ()
 
 
 def test_goal_short_name(kos):
@@ -232,8 +240,15 @@ GOOD = (
     "sdg:1.1 skos:broader sdg:1 .\n\n"
     'sdg:1 skos:prefLabel "End poverty"@en .\n\n'
     'sdg:1.1 skos:prefLabel "Eradicate extreme poverty"@en,\n    "Éliminer"@fr .\n\n'
-    'sdg:1 skos:notation "1" .\n\n'
-    'sdg:1.1 skos:notation "1.1" .\n'
+    'sdg:1 skos:notation "01"^^sdgo:SDGCode, "1"^^sdgo:SDGCodeCompact .\n\n'
+    'sdg:1.1 skos:notation "01.01"^^sdgo:SDGCode, "1.1"^^sdgo:SDGCodeCompact .\n\n'
+    "<http://metadata.un.org/sdg> a skos:ConceptScheme ;\n"
+    "    skos:hasTopConcept sdg:1 .\n\n"
+    "sdg:1 skos:inScheme <http://metadata.un.org/sdg> .\n\n"
+    "sdg:1.1 skos:inScheme <http://metadata.un.org/sdg> .\n\n"
+    "sdg:1 skos:topConceptOf <http://metadata.un.org/sdg> .\n\n"
+    "sdg:1 skos:narrower sdg:1.1 .\n\n"
+    "sdg:1.1 skos:narrower sdg:C010101 .\n"
 )
 
 
@@ -264,9 +279,65 @@ def test_target_of_the_wrong_goal_is_a_source_error(tmp_path):
         parse_sdg_kos(fake_source(tmp_path, text))
 
 
-def test_wrong_notation_is_a_source_error(tmp_path):
-    text = PREFIXES + GOOD.replace('sdg:1.1 skos:notation "1.1"', 'sdg:1.1 skos:notation "1.2"')
-    with pytest.raises(SourceError, match=re.escape("a skos:notation '1.1'")):
+@pytest.mark.parametrize(
+    "notation",
+    ['"1.2"^^sdgo:SDGCodeCompact', '"1.1"', '"01.01"^^sdgo:SDGCode'],
+    ids=["other-code", "untyped", "padded-only"],
+)
+def test_a_target_without_its_compact_code_is_a_source_error(tmp_path, notation):
+    old = 'sdg:1.1 skos:notation "01.01"^^sdgo:SDGCode, "1.1"^^sdgo:SDGCodeCompact'
+    text = PREFIXES + GOOD.replace(old, f"sdg:1.1 skos:notation {notation}")
+    expected = f"{KOS_FILE}:18: expected a skos:notation '1.1' (typed sdgo:SDGCodeCompact)"
+    with pytest.raises(SourceError, match=re.escape(expected)):
+        parse_sdg_kos(fake_source(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "expected"),
+    [
+        (
+            "sdg:1.1 skos:inScheme <http://metadata.un.org/sdg> .",
+            "sdg:1.1 skos:inScheme <http://example.org/other> .",
+            25,
+            "skos:inScheme <http://metadata.un.org/sdg> only for sdg:1.1",
+        ),
+        (
+            "sdg:1 skos:topConceptOf <http://metadata.un.org/sdg> .",
+            "",
+            5,
+            "skos:topConceptOf <http://metadata.un.org/sdg> where a goal is a top concept",
+        ),
+        (
+            "sdg:1 skos:narrower sdg:1.1 .",
+            "sdg:1 skos:narrower sdg:1.2 .",
+            29,
+            "skos:narrower naming exactly the targets of goal 1",
+        ),
+        (
+            "sdg:1.1 skos:narrower sdg:C010101 .",
+            "sdg:1.1 skos:narrower sdg:1 .",
+            31,
+            "no goal or target as skos:narrower of target 1.1",
+        ),
+        (
+            "    skos:hasTopConcept sdg:1 .",
+            "    skos:hasTopConcept sdg:2 .",
+            20,
+            "skos:hasTopConcept naming every goal (missing: 1)",
+        ),
+        (
+            "<http://metadata.un.org/sdg> a skos:ConceptScheme ;",
+            "<http://metadata.un.org/sdg> a skos:Collection ;",
+            20,
+            "<http://metadata.un.org/sdg> typed skos:ConceptScheme",
+        ),
+    ],
+    ids=["other-scheme", "goal-not-top", "narrower-not-inverse", "target-narrower", "tops", "type"],
+)
+def test_a_broken_scheme_structure_is_a_source_error(tmp_path, old, new, line, expected):
+    assert old in GOOD
+    text = PREFIXES + GOOD.replace(old, new)
+    with pytest.raises(SourceError, match=re.escape(f"{KOS_FILE}:{line}: expected {expected}")):
         parse_sdg_kos(fake_source(tmp_path, text))
 
 
@@ -278,7 +349,13 @@ def test_rdf_of_target_10_7(kos_graph):
     target = SDG["10.7"]
     assert (target, RDF.type, SDGO.Target) in graph
     assert (target, RDF.type, SKOS.Concept) in graph
-    assert list(graph.objects(target, SKOS.notation)) == [Literal("10.7")]
+    assert list(graph.objects(target, SKOS.notation)) == [
+        Literal("10.7", datatype=SDGO.SDGCodeCompact)
+    ]
+    assert list(graph.objects(target, SKOS.inScheme)) == [URIRef("http://metadata.un.org/sdg")]
+    assert list(graph.objects(target, SKOS.exactMatch)) == [
+        URIRef("http://purl.unep.org/sdg/SDGIO_00000157")
+    ]
     assert set(graph.objects(target, SKOS.broader)) == {SDG["10"]}
     assert {label.language for label in graph.objects(target, SKOS.prefLabel)} == {"en", "fr", "es"}
     spans = {
@@ -296,6 +373,63 @@ def test_broader_link_is_reified_with_its_line(kos_graph):
     assert graph.value(statement, RDF.predicate) == SKOS.broader
     span = graph.value(statement, PROV.wasDerivedFrom)
     assert span == URIRef(f"{DEFAULT_BASE_URI}source/sdg-kos/lines/925-925")
+
+
+def test_the_sdg_concept_scheme_is_the_kos_own(kos_graph, kos):
+    graph, _ = kos_graph
+    scheme = URIRef("http://metadata.un.org/sdg")
+    # Line 857: `<http://metadata.un.org/sdg> a owl:Ontology, skos:ConceptScheme .`; line 4113
+    # its prefLabel; lines 4951-4952 `skos:hasTopConcept sdg:1, sdg:10, ..., sdg:9`.
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in graph
+    assert list(graph.objects(scheme, SKOS.prefLabel)) == [
+        Literal("Sustainable Development Goals Taxonomy", lang="en")
+    ]
+    goals = {SDG[str(n)] for n in range(1, 18)}
+    assert set(graph.objects(scheme, SKOS.hasTopConcept)) == goals
+    assert set(graph.subjects(SKOS.topConceptOf, scheme)) == goals
+    in_scheme = set(graph.subjects(SKOS.inScheme, scheme))
+    assert len(in_scheme) == 17 + 169 and goals <= in_scheme
+    spans = {
+        (int(graph.value(s, GCM.firstLine)), int(graph.value(s, GCM.lastLine)))
+        for s in graph.objects(scheme, PROV.wasDerivedFrom)
+    }
+    assert spans == {(857, 857), (4113, 4113)}
+    assert kos.scheme.top_concepts == tuple(str(n) for n in range(1, 18))
+
+
+def test_goal_10_narrower_its_ten_targets_and_wikidata(kos_graph):
+    graph, _ = kos_graph
+    # Lines 5861-5862: `sdg:10 skos:narrower sdg:10.1, ..., sdg:10.7, sdg:10.a, sdg:10.b, sdg:10.c`.
+    codes = ["10.1", "10.2", "10.3", "10.4", "10.5", "10.6", "10.7", "10.a", "10.b", "10.c"]
+    assert set(graph.objects(SDG["10"], SKOS.narrower)) == {SDG[c] for c in codes}
+    assert set(graph.subjects(SKOS.broader, SDG["10"])) == {SDG[c] for c in codes}
+    # Line 6294: `sdg:10 skos:exactMatch <http://purl.unep.org/sdg/SDGIO_00000044>,
+    # <http://www.wikidata.org/entity/Q53581222>`.
+    assert set(graph.objects(SDG["10"], SKOS.exactMatch)) == {
+        URIRef("http://purl.unep.org/sdg/SDGIO_00000044"),
+        URIRef("http://www.wikidata.org/entity/Q53581222"),
+    }
+    (statement,) = set(graph.subjects(RDF.subject, SDG["10"])) & set(
+        graph.subjects(RDF.object, SDG["10.7"])
+    )
+    assert graph.value(statement, RDF.predicate) == SKOS.narrower
+    span = graph.value(statement, PROV.wasDerivedFrom)
+    assert span == URIRef(f"{DEFAULT_BASE_URI}source/sdg-kos/lines/5861-5862")
+    # Line 4990-4992: sdg:10's altLabel, note and `skos:topConceptOf <http://metadata.un.org/sdg>`.
+    (top,) = set(graph.subjects(RDF.subject, SDG["10"])) & set(
+        graph.subjects(RDF.predicate, SKOS.topConceptOf)
+    )
+    assert graph.value(top, PROV.wasDerivedFrom) == URIRef(
+        f"{DEFAULT_BASE_URI}source/sdg-kos/lines/4990-4992"
+    )
+
+
+def test_every_goal_and_target_has_one_typed_notation(kos_graph):
+    graph, _ = kos_graph
+    for concept in graph.subjects(RDF.type, SKOS.Concept):
+        (notation,) = graph.objects(concept, SKOS.notation)
+        assert notation.datatype == SDGO.SDGCodeCompact
+        assert str(concept) == f"http://metadata.un.org/sdg/{notation}"
 
 
 def test_cleanings_are_recorded_as_notes_and_findings(kos_graph):
@@ -333,16 +467,22 @@ SHAPE_PREFIXES = """
 @prefix gcm: <https://w3id.org/gcm/ontology#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
-VALID_CONCEPTS = """
-<https://w3id.org/gcm/source/sdg-kos/lines/1-1> a gcm:SourceSpan .
-sdg:10 a sdgo:Goal, skos:Concept ; skos:notation "10" ; skos:prefLabel "Reduce inequality"@en ;
+SPAN = "https://w3id.org/gcm/source/sdg-kos/lines/1-1"
+VALID_CONCEPTS = (
+    f"<{SPAN}> a gcm:SourceSpan .\n"
+    + SDG_SCHEME_TURTLE.format(span=SPAN)
+    + """
+sdg:10 a sdgo:Goal, skos:Concept ; skos:notation "10"^^sdgo:SDGCodeCompact ;
+    skos:prefLabel "Reduce inequality"@en ; skos:narrower sdg:10.7 ;
+    skos:inScheme <http://metadata.un.org/sdg> ; skos:topConceptOf <http://metadata.un.org/sdg> ;
     prov:wasDerivedFrom <https://w3id.org/gcm/source/sdg-kos/lines/1-1> .
-sdg:11 a sdgo:Goal, skos:Concept ; skos:notation "11" ; skos:prefLabel "Cities"@en ;
-    prov:wasDerivedFrom <https://w3id.org/gcm/source/sdg-kos/lines/1-1> .
-sdg:10.7 a sdgo:Target, skos:Concept ; skos:notation "10.7" ; skos:broader sdg:10 ;
+sdg:10.7 a sdgo:Target, skos:Concept ; skos:notation "10.7"^^sdgo:SDGCodeCompact ;
+    skos:broader sdg:10 ; skos:inScheme <http://metadata.un.org/sdg> ;
     skos:prefLabel "Facilitate orderly migration"@en, "Faciliter"@fr ;
     prov:wasDerivedFrom <https://w3id.org/gcm/source/sdg-kos/lines/1-1> .
 """
+    + sdg_goals_turtle(SPAN, {}, skip=(10,))
+)
 
 
 def shapes_conform(turtle: str) -> tuple[bool, str]:
@@ -360,10 +500,23 @@ def test_valid_concepts_conform():
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('skos:notation "10.7" ;', "", "exactly one notation"),
-        ('skos:notation "10.7" ;', 'skos:notation "10.7", "10.07" ;', "exactly one notation"),
-        ('skos:notation "10.7" ;', 'skos:notation "10-7" ;', "exactly one notation"),
-        ('skos:notation "10.7" ;', 'skos:notation "10.6" ;', "not the code in its IRI"),
+        ('skos:notation "10.7"^^sdgo:SDGCodeCompact ;', "", "exactly one notation"),
+        (
+            'skos:notation "10.7"^^sdgo:SDGCodeCompact ;',
+            'skos:notation "10.7"^^sdgo:SDGCodeCompact, "10.07"^^sdgo:SDGCode ;',
+            "exactly one notation",
+        ),
+        (
+            'skos:notation "10.7"^^sdgo:SDGCodeCompact ;',
+            'skos:notation "10-7"^^sdgo:SDGCodeCompact ;',
+            "exactly one notation",
+        ),
+        ('skos:notation "10.7"^^sdgo:SDGCodeCompact ;', 'skos:notation "10.7" ;', "typed"),
+        (
+            'skos:notation "10.7"^^sdgo:SDGCodeCompact ;',
+            'skos:notation "10.6"^^sdgo:SDGCodeCompact ;',
+            "not the code in its IRI",
+        ),
         ("skos:broader sdg:10 ;", "", "exactly one broader"),
         ("skos:broader sdg:10 ;", "skos:broader sdg:10, sdg:11 ;", "exactly one broader"),
         ("skos:broader sdg:10 ;", "skos:broader sdg:11 ;", "not a code of its goal"),
@@ -380,8 +533,32 @@ def test_valid_concepts_conform():
             "footnote digit",
         ),
         ("sdg:10.7 a sdgo:Target, skos:Concept", "sdg:10.7 a sdgo:Target", "Concept"),
-        ('skos:notation "10" ;', 'skos:notation "18" ;', "number 1-17"),
+        (
+            'skos:notation "10"^^sdgo:SDGCodeCompact',
+            'skos:notation "18"^^sdgo:SDGCodeCompact',
+            "number 1-17",
+        ),
         ('"Reduce inequality"@en', '"Reduire"@fr', "English prefLabel"),
+        ("skos:narrower sdg:10.7 ;", "", "targets as narrower"),
+        (
+            "skos:broader sdg:10 ; skos:inScheme <http://metadata.un.org/sdg> ;",
+            "skos:broader sdg:10 ;",
+            "in the SDG concept scheme",
+        ),
+        (
+            "skos:broader sdg:10 ; skos:inScheme <http://metadata.un.org/sdg> ;",
+            "skos:broader sdg:10 ; skos:inScheme <http://example.org/other> ;",
+            "in the SDG concept scheme",
+        ),
+        (
+            'skos:prefLabel "Reduce inequality"@en ; skos:narrower sdg:10.7 ;\n'
+            "    skos:inScheme <http://metadata.un.org/sdg> ; skos:topConceptOf <http://metadata.un.org/sdg> ;",
+            'skos:prefLabel "Reduce inequality"@en ; skos:narrower sdg:10.7 ;\n'
+            "    skos:inScheme <http://metadata.un.org/sdg> ;",
+            "top concept of the SDG concept scheme",
+        ),
+        ("sdg:11, sdg:12, sdg:13,", "sdg:12, sdg:13,", "the 17 goals as its top concepts"),
+        ('skos:prefLabel "SDG Taxonomy"@en ;', "", "scheme has an English prefLabel"),
     ],
 )
 def test_broken_concept_fails_its_shape(old, new, message):

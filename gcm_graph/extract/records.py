@@ -88,6 +88,20 @@ class Mechanism:
 
 
 @dataclass(frozen=True)
+class CompactMentions:
+    """The lines of the resolution that name the Compact, and the other name it gives."""
+
+    title_line: int
+    endorsement_line: int
+    annex_heading_line: int
+    other_name: str | None
+
+    @property
+    def lines(self) -> tuple[int, int, int]:
+        return (self.title_line, self.endorsement_line, self.annex_heading_line)
+
+
+@dataclass(frozen=True)
 class Resolution:
     objectives: tuple[Objective, ...]
     principles: tuple[GuidingPrinciple, ...]
@@ -95,6 +109,8 @@ class Resolution:
     paragraphs: tuple[Paragraph, ...]
     mechanisms: tuple[Mechanism, ...]
     footnotes: tuple[Footnote, ...] = field(default=())
+    compact: CompactMentions | None = None
+    """Where the resolution names the Compact itself (extract/compact.py)."""
 
     def objective(self, number: int) -> Objective:
         return self.objectives[number - 1]

@@ -15,6 +15,7 @@ from ..errors import SourceError
 from ..sources import Source
 from ..text import normalize_space, numbered
 from .blocks import HEADING, ITEM, PARAGRAPH, TEXT, Block, FootnoteLine, tokenize
+from .compact import find_compact_mentions
 from .preamble import preamble_instruments
 from .records import (
     Action,
@@ -127,6 +128,7 @@ class _ResolutionParser:
             paragraphs=paragraphs,
             mechanisms=tuple(_mechanisms(closing, self)),
             footnotes=footnotes,
+            compact=find_compact_mentions(self.source),
         )
 
     def objective_titles(self, start: int, end: int) -> dict[int, tuple[str, int]]:

@@ -3,27 +3,26 @@
 The KOS file is written predicate by predicate (all `a` statements, then all `skos:broader`, then
 all `skos:prefLabel`, ...), so a concept has no single block of lines. Each Turtle statement
 (`subject predicate objects .`, possibly over several lines) is located by a small scanner and
-parsed on its own with rdflib, so every value carries the line range of the statement it came from.
-Only goals (`sdg:{n}`) and targets (`sdg:{n}.{x}`) are read; indicators are out of scope.
+parsed on its own, so every value carries the line range of the statement it came from. Only the
+concept scheme (`<http://metadata.un.org/sdg>`), goals (`sdg:{n}`) and targets (`sdg:{n}.{x}`)
+are read; indicators are out of scope.
 
-Known flaws of the file are cleaned here, never in the file, and each cleaning is returned as a
-`LabelCleaning` so the model can record it in provenance:
-- whitespace runs and trailing spaces (several fr/es labels, 8.7 en);
-- a stray footnote digit glued to the last word ("...negotiation3" in 14.6, all three languages);
-- a missing space after a comma ("By 2030,halve" in 12.3 en);
-- a second label in one language that is another concept's label ("Tableau de bord
-  macroéconomique" in 12.3 is indicator 17.13.1's) or a fragment ("By 2030,d" in 12.3 en);
-- a label whose ending is spliced in from another concept's label in another language (17.13 fr
-  ends with "and domestic material consumption per GDP", from indicator 12.2.2): dropped, since
-  the lost words cannot be recovered from the file.
-The rules are generic; tests pin which concepts they touch.
+The KOS is a SKOS vocabulary of its own: one `skos:ConceptScheme`, <http://metadata.un.org/sdg>
+("Sustainable Development Goals Taxonomy"), whose top concepts are the 17 goals; every goal and
+target is `skos:inScheme` it; goals and targets are linked both ways (`skos:broader` and
+`skos:narrower`); each has a compact code as `skos:notation` typed `sdgo:SDGCodeCompact` ("10.7")
+and a zero-padded one typed `sdgo:SDGCode` ("10.07"). The reader checks that structure and stops
+at the line that breaks it: a goal that is not a top concept, a target in another scheme, a
+narrower list that is not the inverse of the targets' broader links, a missing compact code.
+
+Labels are cleaned by sdg_labels.py (the file's known flaws; each cleaning is recorded).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -33,18 +32,34 @@ from ..errors import SourceError
 from ..sources import Source
 from ..text import Line, numbered
 from ..vocab import SDG, SDGO
+from .sdg_labels import LabelCleaning, LabelIndex, StatementSpan, clean_labels
 
 GOAL_CODE = re.compile(r"^[1-9]\d?$")
 TARGET_CODE = re.compile(r"^([1-9]\d?)\.([1-9]\d?|[a-z])$")
 LANGUAGES = ("en", "fr", "es")
-_SUBJECT = re.compile(r"^sdg:([1-9]\d?(?:\.(?:[1-9]\d?|[a-z]))?)\s")
+SCHEME = URIRef("http://metadata.un.org/sdg")
+"""The KOS's own concept scheme: its IRI is the dataset's, http://metadata.un.org/sdg."""
+NOTATION_DATATYPE = SDGO.SDGCodeCompact
+"""The datatype of the compact code ('10.7') that the graph keeps as the concepts' notation."""
+_SUBJECT = re.compile(
+    r"^(?:sdg:(?P<code>[1-9]\d?(?:\.(?:[1-9]\d?|[a-z]))?)|<(?P<scheme>http://metadata\.un\.org/sdg)>)\s"
+)
 _READ_PREDICATES = {
     RDF.type: "type",
     SKOS.prefLabel: "prefLabel",
     SKOS.altLabel: "altLabel",
     SKOS.notation: "notation",
     SKOS.broader: "broader",
+    SKOS.narrower: "narrower",
+    SKOS.inScheme: "inScheme",
+    SKOS.topConceptOf: "topConceptOf",
+    SKOS.hasTopConcept: "hasTopConcept",
+    SKOS.exactMatch: "exactMatch",
 }
+LINK_PREDICATES = frozenset(
+    {"broader", "narrower", "inScheme", "topConceptOf", "hasTopConcept", "exactMatch"}
+)
+"""Statements that link a concept to another resource: the model reifies each with its line."""
 
 
 def code_key(code: str) -> tuple[int, int, int, str]:
@@ -58,30 +73,13 @@ def code_key(code: str) -> tuple[int, int, int, str]:
 
 
 @dataclass(frozen=True)
-class StatementSpan:
-    """Where one predicate of a concept is stated in the file (one Turtle statement)."""
+class Link:
+    """A link the KOS states from a concept or the scheme to another resource, and where."""
 
     predicate: str
-    first_line: int
-    last_line: int
-
-
-@dataclass(frozen=True)
-class LabelCleaning:
-    """One repair of the KOS labels: what was wrong, what the build did."""
-
-    language: str
-    action: str
-    """'repaired' (text changed) or 'dropped' (label left out)."""
-    original: str
-    result: str | None
-    reason: str
-    first_line: int
-    last_line: int
-
-    @property
-    def is_whitespace_only(self) -> bool:
-        return self.result is not None and " ".join(self.original.split()) == self.result
+    """A name of LINK_PREDICATES ('inScheme', 'broader', ...)."""
+    target: str
+    span: StatementSpan
 
 
 @dataclass(frozen=True)
@@ -97,6 +95,12 @@ class SdgConcept:
     """The goal code of a target; None for a goal."""
     statements: tuple[StatementSpan, ...]
     cleanings: tuple[LabelCleaning, ...] = ()
+    narrower: tuple[str, ...] = ()
+    """The target codes of a goal, in the UN's order (a target's indicators are not read)."""
+    exact_matches: tuple[str, ...] = ()
+    """IRIs the KOS says are the same concept (SDGIO, Wikidata), sorted."""
+    links: tuple[Link, ...] = ()
+    """Every link the KOS states from the concept, with its statement (for reification)."""
 
     def label(self, language: str = "en") -> str:
         return dict(self.labels)[language]
@@ -108,11 +112,30 @@ class SdgConcept:
     def goal(self) -> int:
         return int(self.code.partition(".")[0])
 
+    @property
+    def is_top_concept(self) -> bool:
+        return self.kind == "goal"
+
+
+@dataclass(frozen=True)
+class SdgScheme:
+    """The KOS's concept scheme: its IRI, labels, top concepts (goal codes) and statements."""
+
+    iri: URIRef
+    labels: tuple[tuple[str, str], ...]
+    top_concepts: tuple[str, ...]
+    statements: tuple[StatementSpan, ...]
+    links: tuple[Link, ...] = ()
+
+    def spans(self, predicate: str) -> list[StatementSpan]:
+        return [s for s in self.statements if s.predicate == predicate]
+
 
 @dataclass(frozen=True)
 class SdgKos:
     goals: tuple[SdgConcept, ...]
     targets: tuple[SdgConcept, ...]
+    scheme: SdgScheme
 
     def target(self, code: str) -> SdgConcept | None:
         return next((t for t in self.targets if t.code == code), None)
@@ -129,31 +152,55 @@ class _Statement:
 
 
 @dataclass
-class _RawConcept:
-    code: str
-    types: set[URIRef]
-    labels: list[tuple[Literal, StatementSpan]]
-    short_names: list[tuple[Literal, StatementSpan]]
-    broader: list[URIRef]
-    notations: list[str]
-    statements: list[StatementSpan]
+class _RawResource:
+    """What the file states about one subject: each value with the statement it was read from."""
+
+    values: list[tuple[URIRef | Literal, StatementSpan]] = field(default_factory=list)
+    statements: list[StatementSpan] = field(default_factory=list)
+
+    def iris(self, predicate: str) -> list[URIRef]:
+        return [v for v, s in self.values if s.predicate == predicate and isinstance(v, URIRef)]
+
+    def literals(self, predicate: str) -> list[tuple[Literal, StatementSpan]]:
+        return [
+            (v, s) for v, s in self.values if s.predicate == predicate and isinstance(v, Literal)
+        ]
+
+    def links(self) -> tuple[Link, ...]:
+        found = {
+            Link(s.predicate, str(v), s)
+            for v, s in self.values
+            if s.predicate in LINK_PREDICATES and isinstance(v, URIRef)
+        }
+        return tuple(sorted(found, key=lambda x: (x.predicate, x.target, x.span.first_line)))
+
+    def line(self, predicate: str, default: int) -> int:
+        return next((s.first_line for s in self.statements if s.predicate == predicate), default)
+
+    @property
+    def first_line(self) -> int:
+        return min(s.first_line for s in self.statements)
 
 
 def parse_sdg_kos(source: Source) -> SdgKos:
-    """All goals and targets of the KOS file, labels cleaned, in the UN's order."""
+    """The scheme, goals and targets of the KOS file, labels cleaned, in the UN's order."""
     lines = numbered(source.lines())
     prefixes = "\n".join(line.text for line in lines if line.text.startswith("@prefix"))
-    raw: dict[str, _RawConcept] = {}
+    raw: dict[str, _RawResource] = {}
     for statement in _statements(source, lines):
         match = _SUBJECT.match(statement.text)
         if match:
-            _read_statement(source, prefixes, statement, match.group(1), raw)
+            subject = match.group("scheme") or str(SDG[match.group("code")])
+            _read_statement(source, prefixes, statement, subject, raw)
+    scheme_raw = raw.pop(str(SCHEME), None)
     index = LabelIndex(_all_labels(source))
-    concepts = [_concept(source, c, index) for c in raw.values()]
+    concepts = [_concept(source, iri, c, index) for iri, c in raw.items()]
     concepts.sort(key=lambda c: code_key(c.code))
     goals = tuple(c for c in concepts if c.kind == "goal")
     targets = tuple(c for c in concepts if c.kind == "target")
-    return SdgKos(goals, targets)
+    scheme = _scheme(source, scheme_raw, goals)
+    _check_narrower(source, raw, goals, targets)
+    return SdgKos(goals, targets, scheme)
 
 
 def _statements(source: Source, lines: list[Line]) -> Iterator[_Statement]:
@@ -187,36 +234,37 @@ def _ends_statement(source: Source, line: Line) -> bool:
 
 
 def _read_statement(
-    source: Source, prefixes: str, statement: _Statement, code: str, raw: dict[str, _RawConcept]
+    source: Source, prefixes: str, statement: _Statement, subject: str, raw: dict[str, _RawResource]
 ) -> None:
     # pyoxigraph parses one statement in microseconds; rdflib took 2 ms (1,823 statements).
     try:
         triples = [
-            (q.predicate, _term(q.object))
+            (q.predicate.value, _term(q.object))
             for q in ox.parse(f"{prefixes}\n{statement.text}", format=ox.RdfFormat.TURTLE)
-            if q.subject == ox.NamedNode(str(SDG[code]))
+            if q.subject == ox.NamedNode(subject)
         ]
     except SyntaxError as exc:
         raise SourceError(
             source.path, statement.first_line, f"a Turtle statement ({exc})"
         ) from None
-    concept = raw.setdefault(code, _RawConcept(code, set(), [], [], [], [], []))
+    resource = raw.setdefault(subject, _RawResource())
     for predicate, name in _READ_PREDICATES.items():
-        values = [o for p, o in triples if p.value == str(predicate)]
+        values = [o for p, o in triples if p == str(predicate) and o is not None]
+        if name == "narrower":
+            values = [v for v in values if _code_of(v) is not None]  # indicators are not read
         if not values:
             continue
         span = StatementSpan(name, statement.first_line, statement.last_line)
-        concept.statements.append(span)
-        if predicate == RDF.type:
-            concept.types.update(v for v in values if isinstance(v, URIRef))
-        elif predicate == SKOS.prefLabel:
-            concept.labels += [(v, span) for v in values if isinstance(v, Literal)]
-        elif predicate == SKOS.altLabel:
-            concept.short_names += [(v, span) for v in values if isinstance(v, Literal)]
-        elif predicate == SKOS.broader:
-            concept.broader += [v for v in values if isinstance(v, URIRef)]
-        elif predicate == SKOS.notation:
-            concept.notations += [str(v) for v in values]
+        resource.statements.append(span)
+        resource.values += [(v, span) for v in values]
+
+
+def _code_of(node: URIRef | Literal) -> str | None:
+    """The goal or target code of an SDG IRI ('10.7'), None for anything else (indicators)."""
+    if not isinstance(node, URIRef) or not str(node).startswith(str(SDG)):
+        return None
+    code = str(node)[len(str(SDG)) :]
+    return code if GOAL_CODE.match(code) or TARGET_CODE.match(code) else None
 
 
 def _term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | Literal | None:
@@ -240,167 +288,102 @@ def _all_labels(source: Source) -> list[tuple[str, Literal]]:
     ]
 
 
-def _concept(source: Source, raw: _RawConcept, index: LabelIndex) -> SdgConcept:
-    first = min(s.first_line for s in raw.statements)
-    kind = _kind(source, raw, first)
-    if raw.code not in raw.notations:
-        raise SourceError(source.path, first, f"a skos:notation '{raw.code}' for sdg:{raw.code}")
+def _concept(source: Source, iri: str, raw: _RawResource, index: LabelIndex) -> SdgConcept:
+    code = iri[len(str(SDG)) :]
+    first = raw.first_line
+    kind = _kind(source, code, raw, first)
+    if Literal(code, datatype=NOTATION_DATATYPE) not in [v for v, _ in raw.literals("notation")]:
+        expected = f"a skos:notation '{code}' (typed sdgo:SDGCodeCompact) for sdg:{code}"
+        raise SourceError(source.path, raw.line("notation", first), expected)
+    if raw.iris("inScheme") != [SCHEME]:
+        found = ", ".join(raw.iris("inScheme")) or "none"
+        expected = f"skos:inScheme <{SCHEME}> only for sdg:{code}"
+        raise SourceError(source.path, raw.line("inScheme", first), expected, found)
+    if raw.iris("topConceptOf") != ([SCHEME] if kind == "goal" else []):
+        role = "a goal is" if kind == "goal" else "a target is not"
+        expected = f"skos:topConceptOf <{SCHEME}> where {role} a top concept (sdg:{code})"
+        found = ", ".join(raw.iris("topConceptOf")) or "none"
+        raise SourceError(source.path, raw.line("topConceptOf", first), expected, found)
     broader = None
     if kind == "target":
-        goal = raw.code.split(".")[0]
-        if raw.broader != [SDG[goal]]:
-            line = next((s.first_line for s in raw.statements if s.predicate == "broader"), first)
-            found = ", ".join(str(b) for b in raw.broader) or "none"
-            expected = f"skos:broader sdg:{goal} (its goal) only for target {raw.code}"
-            raise SourceError(source.path, line, expected, found)
+        goal = code.split(".")[0]
+        if raw.iris("broader") != [SDG[goal]]:
+            found = ", ".join(str(b) for b in raw.iris("broader")) or "none"
+            expected = f"skos:broader sdg:{goal} (its goal) only for target {code}"
+            raise SourceError(source.path, raw.line("broader", first), expected, found)
         broader = goal
-    labels, cleanings = clean_labels(raw.labels, index, str(SDG[raw.code]))
-    missing = [lang for lang in LANGUAGES if lang not in dict(labels)]
-    if "en" in missing:
-        raise SourceError(source.path, first, f"an English skos:prefLabel for {raw.code}")
-    short_names = tuple(sorted((n.language or "", str(n)) for n, _ in raw.short_names))
+    labels, cleanings = clean_labels(raw.literals("prefLabel"), index, iri)
+    if "en" not in dict(labels):
+        raise SourceError(source.path, first, f"an English skos:prefLabel for {code}")
     return SdgConcept(
-        code=raw.code,
+        code=code,
         kind=kind,
         labels=labels,
-        short_names=short_names,
+        short_names=tuple(sorted((n.language or "", str(n)) for n, _ in raw.literals("altLabel"))),
         broader=broader,
         statements=tuple(sorted(set(raw.statements), key=lambda s: (s.first_line, s.predicate))),
         cleanings=tuple(cleanings),
+        narrower=tuple(sorted({_code_of(v) for v in raw.iris("narrower")}, key=code_key)),
+        exact_matches=tuple(sorted({str(v) for v in raw.iris("exactMatch")})),
+        links=raw.links(),
     )
 
 
-def _kind(source: Source, raw: _RawConcept, line: int) -> str:
-    if GOAL_CODE.match(raw.code) and SDGO.Goal in raw.types:
+def _kind(source: Source, code: str, raw: _RawResource, line: int) -> str:
+    types = raw.iris("type")
+    if GOAL_CODE.match(code) and SDGO.Goal in types:
         return "goal"
-    if TARGET_CODE.match(raw.code) and SDGO.Target in raw.types:
+    if TARGET_CODE.match(code) and SDGO.Target in types:
         return "target"
-    raise SourceError(source.path, line, f"sdg:{raw.code} typed sdgo:Goal or sdgo:Target")
+    raise SourceError(source.path, line, f"sdg:{code} typed sdgo:Goal or sdgo:Target")
 
 
-# --- label cleaning -------------------------------------------------------------------------
-
-_STRAY_FOOTNOTE = re.compile(r"(?<=[^\W\d_])\d$")
-_COMMA_WITHOUT_SPACE = re.compile(r",(?=[^\W\d_])")
-SPLICE_MIN_WORDS = 4
-
-
-class LabelIndex:
-    """The labels of all concepts, to tell a borrowed or spliced label from a concept's own."""
-
-    def __init__(self, labels: Iterable[tuple[str, Literal]]):
-        self._texts: dict[str, set[str]] = {}
-        self._tails: dict[tuple[str, ...], list[tuple[str, str, list[str]]]] = {}
-        for subject, label in labels:
-            text = normalize_label(str(label))
-            self._texts.setdefault(text, set()).add(subject)
-            words = text.casefold().split()
-            if len(words) >= SPLICE_MIN_WORDS:
-                tail = tuple(words[-SPLICE_MIN_WORDS:])
-                self._tails.setdefault(tail, []).append((subject, label.language or "", words))
-
-    def is_other_label(self, text: str, subject: str) -> bool:
-        """Whether `text` is the label of a concept other than `subject`."""
-        return bool(self._texts.get(text, set()) - {subject})
-
-    def spliced_tail(self, text: str, language: str, subject: str) -> str | None:
-        """The tail of `text` that ends another concept's label in another language, if any.
-
-        A label ending in >= SPLICE_MIN_WORDS words of a label in another language is a splice of
-        two labels (17.13 fr), not a translation: translations do not share runs of words.
-        """
-        words = text.casefold().split()
-        for other, other_language, other_words in self._tails.get(
-            tuple(words[-SPLICE_MIN_WORDS:]), []
-        ):
-            if other == subject or other_language == language:
-                continue
-            shared = 0
-            while shared < min(len(words), len(other_words)) and (
-                words[-1 - shared] == other_words[-1 - shared]
-            ):
-                shared += 1
-            return " ".join(text.split()[-shared:])
-        return None
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    original: str
-    text: str
-    repairs: tuple[str, ...]
-    span: StatementSpan
-
-
-def clean_labels(
-    labels: Iterable[tuple[Literal, StatementSpan]], index: LabelIndex, subject: str
-) -> tuple[tuple[tuple[str, str], ...], list[LabelCleaning]]:
-    """One clean label per language, and the list of what was changed or dropped and why."""
-    by_language: dict[str, list[_Candidate]] = {}
-    cleanings: list[LabelCleaning] = []
-    for literal, span in labels:
-        language = literal.language or ""
-        text, repairs = repair_label(str(literal))
-        splice = index.spliced_tail(text, language, subject)
-        if splice is not None:
-            reason = f"its ending '{splice}' is another concept's label in another language"
-            cleanings.append(_cleaning(language, "dropped", str(literal), None, reason, span))
-            continue
-        candidate = _Candidate(str(literal), text, tuple(repairs), span)
-        by_language.setdefault(language, []).append(candidate)
-    chosen: list[tuple[str, str]] = []
-    for language, candidates in sorted(by_language.items()):
-        keep, dropped = _choose(candidates, index, subject)
-        chosen.append((language, keep.text))
-        if keep.repairs:
-            reason = "; ".join(keep.repairs)
-            cleanings.append(
-                _cleaning(language, "repaired", keep.original, keep.text, reason, keep.span)
-            )
-        cleanings += [
-            _cleaning(language, "dropped", c.original, None, r, c.span) for c, r in dropped
-        ]
-    return tuple(chosen), sorted(cleanings, key=lambda c: (c.language, c.action, c.original))
-
-
-def normalize_label(text: str) -> str:
-    """Whitespace collapsed and trimmed."""
-    return " ".join(text.split())
-
-
-def repair_label(text: str) -> tuple[str, list[str]]:
-    """The label with whitespace, a stray footnote digit and comma spacing repaired."""
-    reasons = []
-    cleaned = normalize_label(text)
-    if cleaned != text:
-        reasons.append("whitespace normalised")
-    if _STRAY_FOOTNOTE.search(cleaned):
-        reasons.append(f"stray footnote marker '{cleaned[-1]}' removed from the end")
-        cleaned = cleaned[:-1]
-    if _COMMA_WITHOUT_SPACE.search(cleaned):
-        reasons.append("missing space after a comma inserted")
-        cleaned = _COMMA_WITHOUT_SPACE.sub(", ", cleaned)
-    return cleaned, reasons
-
-
-def _choose(
-    candidates: list[_Candidate], index: LabelIndex, subject: str
-) -> tuple[_Candidate, list[tuple[_Candidate, str]]]:
-    """Of several labels in one language, keep the genuine one; say why each other one went."""
-    borrowed = [c for c in candidates if index.is_other_label(c.text, subject)]
-    own = sorted((c for c in candidates if c not in borrowed), key=lambda c: -len(c.text))
-    if not own:
-        own, borrowed = borrowed, []
-    dropped = [
-        (c, "a second label in this language that is another concept's label") for c in borrowed
-    ]
-    dropped += [(c, "a second, shorter label in this language (a fragment)") for c in own[1:]]
-    return own[0], dropped
-
-
-def _cleaning(
-    language: str, action: str, original: str, result: str | None, reason: str, span: StatementSpan
-) -> LabelCleaning:
-    return LabelCleaning(
-        language, action, original, result, reason, span.first_line, span.last_line
+def _scheme(source: Source, raw: _RawResource | None, goals: tuple[SdgConcept, ...]) -> SdgScheme:
+    """The concept scheme, checked: typed skos:ConceptScheme, the 17 goals its top concepts."""
+    if raw is None or SKOS.ConceptScheme not in raw.iris("type"):
+        line = raw.first_line if raw else 1
+        raise SourceError(source.path, line, f"<{SCHEME}> typed skos:ConceptScheme")
+    tops = {_code_of(v) for v in raw.iris("hasTopConcept")}
+    expected = {g.code for g in goals}
+    if tops != expected:
+        found = ", ".join(sorted(str(t) for t in tops - expected)) or "none extra"
+        missing = ", ".join(sorted(expected - tops, key=code_key))
+        where = raw.line("hasTopConcept", raw.first_line)
+        message = f"skos:hasTopConcept naming every goal (missing: {missing or 'none'})"
+        raise SourceError(source.path, where, message, found)
+    labels = tuple(sorted((v.language or "", str(v)) for v, _ in raw.literals("prefLabel")))
+    return SdgScheme(
+        iri=SCHEME,
+        labels=labels,
+        top_concepts=tuple(sorted(tops, key=code_key)),
+        statements=tuple(sorted(set(raw.statements), key=lambda s: (s.first_line, s.predicate))),
+        links=raw.links(),
     )
+
+
+def _check_narrower(
+    source: Source,
+    raw: dict[str, _RawResource],
+    goals: tuple[SdgConcept, ...],
+    targets: tuple[SdgConcept, ...],
+) -> None:
+    """A goal's skos:narrower names exactly its targets: the inverse of their skos:broader."""
+    for goal in goals:
+        own = tuple(t.code for t in targets if t.broader == goal.code)
+        if goal.narrower != own:
+            resource = raw[str(SDG[goal.code])]
+            expected = f"skos:narrower naming exactly the targets of goal {goal.code}"
+            found = ", ".join(goal.narrower) or "none"
+            raise SourceError(
+                source.path, resource.line("narrower", resource.first_line), expected, found
+            )
+    for target in targets:
+        if target.narrower:
+            resource = raw[str(SDG[target.code])]
+            expected = f"no goal or target as skos:narrower of target {target.code}"
+            raise SourceError(
+                source.path,
+                resource.line("narrower", resource.first_line),
+                expected,
+                ", ".join(target.narrower),
+            )

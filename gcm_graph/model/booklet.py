@@ -87,9 +87,9 @@ def add_practice(
     for number, line in _first_lines(text_lines, objective_numbers):
         graph.link(iri, GCM.illustrates, iris.objective(number), line, line)
     for alpha3, line in _first_lines(text_lines, country_codes):
-        graph.link(iri, GCM.namesCountry, describe_country(graph, alpha3), line, line)
+        graph.link(iri, GCM.namesCountry, describe_country(graph, alpha3, line), line, line)
     for org, line in _first_lines(text_lines, organisations):
-        graph.link(iri, GCM.namesOrganisation, describe_organisation(graph, org), line, line)
+        graph.link(iri, GCM.namesOrganisation, describe_organisation(graph, org, line), line, line)
     for year, _ in _first_lines(text_lines, years):
         graph.add(iri, GCM.namesYear, Literal(str(year), datatype=XSD.gYear))
 

@@ -46,7 +46,7 @@ def add_practice(graph: SourceGraph, record: PracticeRecord) -> URIRef:
     graph.add(iri, DCTERMS.source, graph.source_iri)
     graph.derived(iri, record.first_line, record.last_line)
     for mention in record.countries:
-        country = describe_country(graph, str(mention.value))
+        country = describe_country(graph, str(mention.value), mention.line)
         graph.link(iri, NAMES_COUNTRY, country, mention.line, mention.line)
     for mention in record.organisations:
         link_organisation(graph, iri, NAMES_ORGANISATION, mention)
@@ -64,7 +64,7 @@ def link_organisation(
     graph: SourceGraph, subject: URIRef, predicate: URIRef, mention: Mention
 ) -> None:
     organisation = Organisation(mention.name or mention.text, mention.acronym or _acronym(mention))
-    iri = describe_organisation(graph, organisation)
+    iri = describe_organisation(graph, organisation, mention.line)
     graph.link(subject, predicate, iri, mention.line, mention.line)
 
 

@@ -1,5 +1,10 @@
 """RDF of the authoritative GCM text: the compact, objectives, commitments, actions, principles,
-paragraphs and mechanisms, in the named graph of the resolution."""
+paragraphs and mechanisms, in the named graph of the resolution.
+
+The Compact (`<base>compact`) is prov:wasDerivedFrom the three lines that name it: the
+resolution's title, the paragraph that endorses it and the annex heading; the other name that
+paragraph gives ("Marrakech Compact on Migration") is its skos:altLabel. No owl:sameAs or
+skos:exactMatch to Wikidata is asserted: no identifier for it could be checked offline."""
 
 from __future__ import annotations
 
@@ -8,13 +13,13 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..compare import ARTEFACT, VARIANT, heading_variant
 from ..context import BuildContext
+from ..extract.compact import COMPACT_TITLE
 from ..extract.records import Objective, Resolution
 from ..report import Discrepancy
 from ..vocab import GCM, Iris
 from .base import SourceGraph, english, integer, plain
 
 SOURCE_ID = "resolution"
-COMPACT_TITLE = "Global Compact for Safe, Orderly and Regular Migration"
 
 
 def build(ctx: BuildContext) -> None:
@@ -35,6 +40,11 @@ def add_resolution(graph: SourceGraph, resolution: Resolution) -> None:
     graph.add(compact, RDFS.label, english(COMPACT_TITLE))
     graph.add(compact, DCTERMS.identifier, plain("A/RES/73/195"))
     graph.add(compact, DCTERMS.source, graph.source_iri)
+    if resolution.compact is not None:
+        for line in resolution.compact.lines:
+            graph.derived(compact, line, line)
+        if resolution.compact.other_name:
+            graph.add(compact, SKOS.altLabel, english(resolution.compact.other_name))
     for objective in resolution.objectives:
         add_objective(graph, compact, objective)
     for principle in resolution.principles:

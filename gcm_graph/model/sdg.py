@@ -2,11 +2,17 @@
 (graph `booklet`).
 
 Goals and targets keep the UN's IRIs (http://metadata.un.org/sdg/10, .../10.7), typed sdgo:Goal or
-sdgo:Target and skos:Concept, with skos:notation (the compact code as a plain string),
-skos:prefLabel in en/fr/es, skos:altLabel (a goal's short name) and skos:broader (a target's
-goal, reified with the line of the KOS statement). Each concept is prov:wasDerivedFrom the spans
-of the KOS statements it was read from (the file is written predicate by predicate, so a concept
-has several spans, not one block). A label the build cleaned carries a gcm:cleaningNote saying
+sdgo:Target and skos:Concept, with skos:notation (the compact code, typed sdgo:SDGCodeCompact as
+the KOS types it: "10.7"^^sdgo:SDGCodeCompact; the KOS's zero-padded sdgo:SDGCode "10.07" is
+left out, so that a concept has one notation), skos:prefLabel in the languages the KOS gives
+(en/fr/es) and skos:altLabel (a goal's short name). The vocabulary is published as the KOS
+publishes it: the UN's own skos:ConceptScheme <http://metadata.un.org/sdg> (its prefLabel),
+skos:hasTopConcept / skos:topConceptOf between it and the 17 goals, skos:inScheme on every goal
+and target, skos:broader (a target's goal) and its inverse skos:narrower (a goal's targets), and
+the KOS's skos:exactMatch links (SDGIO, and Wikidata for goals). Every such link is reified with
+the line of the KOS statement it was read from. Each concept is prov:wasDerivedFrom the spans of
+the other KOS statements it was read from (the file is written predicate by predicate, so a
+concept has several spans, not one block). A label the build cleaned carries a gcm:cleaningNote saying
 what was wrong and what was done; non-whitespace cleanings are also reported as
 'sdg-kos-label-cleaned' (info).
 
@@ -52,7 +58,16 @@ from ..extract.booklet_targets import (
     compare_wording,
     parse_booklet_targets,
 )
-from ..extract.sdg_kos import SdgConcept, SdgKos, parse_sdg_kos
+from ..extract.sdg_kos import (
+    LINK_PREDICATES,
+    NOTATION_DATATYPE,
+    Link,
+    SdgConcept,
+    SdgKos,
+    SdgScheme,
+    parse_sdg_kos,
+)
+from ..extract.sdg_labels import StatementSpan
 from ..report import Discrepancy
 from ..vocab import GCM, SDGO, Iris, sdg_goal, sdg_target
 from .base import SourceGraph, english, plain
@@ -80,6 +95,7 @@ def target_wording_iri(iris: Iris, objective: int, code: str) -> URIRef:
 
 
 def add_sdg_concepts(graph: SourceGraph, kos: SdgKos) -> list[Discrepancy]:
+    add_scheme(graph, kos.scheme)
     findings = []
     for concept in kos.goals + kos.targets:
         add_concept(graph, concept)
@@ -87,23 +103,22 @@ def add_sdg_concepts(graph: SourceGraph, kos: SdgKos) -> list[Discrepancy]:
     return findings
 
 
+def add_scheme(graph: SourceGraph, scheme: SdgScheme) -> URIRef:
+    """The KOS's concept scheme, its labels and top concepts, as the KOS states them."""
+    iri = scheme.iri
+    graph.add(iri, RDF.type, SKOS.ConceptScheme)
+    add_labels_and_links(graph, iri, scheme.labels, scheme.statements, scheme.links)
+    return iri
+
+
 def add_concept(graph: SourceGraph, concept: SdgConcept) -> URIRef:
-    iri = sdg_goal(concept.goal) if concept.kind == "goal" else sdg_target(concept.code)
+    iri = concept_iri(concept.code)
     graph.add(iri, RDF.type, _TYPES[concept.kind])
     graph.add(iri, RDF.type, SKOS.Concept)
-    graph.add(iri, SKOS.notation, plain(concept.code))
-    for language, text in concept.labels:
-        graph.add(iri, SKOS.prefLabel, Literal(text, lang=language))
+    graph.add(iri, SKOS.notation, Literal(concept.code, datatype=NOTATION_DATATYPE))
     for language, text in concept.short_names:
         graph.add(iri, SKOS.altLabel, Literal(text, lang=language))
-    for span in concept.statements:
-        if span.predicate != "broader":
-            graph.derived(iri, span.first_line, span.last_line)
-    if concept.broader is not None:
-        (span,) = concept.spans("broader")
-        graph.link(
-            iri, SKOS.broader, sdg_goal(int(concept.broader)), span.first_line, span.last_line
-        )
+    add_labels_and_links(graph, iri, concept.labels, concept.statements, concept.links)
     for cleaning in concept.cleanings:
         done = f"changed to '{cleaning.result}'" if cleaning.result is not None else "left out"
         note = (
@@ -112,6 +127,33 @@ def add_concept(graph: SourceGraph, concept: SdgConcept) -> URIRef:
         )
         graph.add(iri, GCM.cleaningNote, english(note))
     return iri
+
+
+def concept_iri(code: str) -> URIRef:
+    """The UN's IRI of a goal ('10') or target ('10.7')."""
+    return sdg_target(code) if "." in code else sdg_goal(int(code))
+
+
+def add_labels_and_links(
+    graph: SourceGraph,
+    iri: URIRef,
+    labels: tuple[tuple[str, str], ...],
+    statements: tuple[StatementSpan, ...],
+    links: tuple[Link, ...],
+) -> None:
+    """A concept's or the scheme's prefLabels, the spans of its statements and its links.
+
+    The resource is prov:wasDerivedFrom the statements that describe it; each SKOS link the KOS
+    states is reified with the line(s) of its own statement instead.
+    """
+    for language, text in labels:
+        graph.add(iri, SKOS.prefLabel, Literal(text, lang=language))
+    for span in statements:
+        if span.predicate not in LINK_PREDICATES:
+            graph.derived(iri, span.first_line, span.last_line)
+    for link in links:
+        predicate = SKOS[link.predicate]
+        graph.link(iri, predicate, URIRef(link.target), link.span.first_line, link.span.last_line)
 
 
 def cleaning_findings(concept: SdgConcept) -> list[Discrepancy]:
