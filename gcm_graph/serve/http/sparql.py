@@ -17,13 +17,20 @@ import json
 
 from flask import Blueprint, Request, Response, current_app, request
 
-from . import compress, formats, guard
-from .description import service_description
-from .worker import DeadlineExceeded, PoolBusy, QueryJob, QueryPool, WorkerDied
+from .. import formats
+from ..query import guard
+from ..query.jobs import (
+    ENGINE_EXTENSION,
+    DeadlineExceeded,
+    PoolBusy,
+    QueryEngine,
+    QueryJob,
+    WorkerDied,
+)
+from .compression import compress
+from .service_description import service_description
 
 bp = Blueprint("sparql", __name__)
-
-POOL_EXTENSION = "gcm_query_pool"
 
 
 class ProtocolError(Exception):
@@ -33,8 +40,8 @@ class ProtocolError(Exception):
         self.message = message
 
 
-def query_pool() -> QueryPool:
-    pool = current_app.extensions.get(POOL_EXTENSION)
+def query_pool() -> QueryEngine:
+    pool = current_app.extensions.get(ENGINE_EXTENSION)
     if pool is None:  # an app made with START_QUERY_POOL=False (pages-only tests)
         raise ProtocolError(503, "This server runs without query workers.")
     return pool
