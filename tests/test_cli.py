@@ -44,6 +44,24 @@ def test_version_is_the_installed_distribution() -> None:
     assert result.stdout == f"gcm-graph {project['project']['version']}\n"
 
 
+# Options whose absence means "off" or "not given": they have no default to show.
+WITHOUT_DEFAULT = {
+    "--timings",
+    "--no-analysis",
+    "--backend",
+    "--to",
+    "--update",
+    "--query",
+    "--force",
+}
+
+
+def option_helps(help_text: str) -> dict[str, str]:
+    """Each option's entry in a command's --help, its lines joined, by option name."""
+    entries = re.split(r"\n  (?=-)", help_text.split("options:\n", 1)[1])
+    return {entry.split()[0].rstrip(","): " ".join(entry.split()) for entry in entries}
+
+
 def test_help_lists_every_command_and_serve_help_shows_defaults() -> None:
     top = run("--help")
     assert top.returncode == 0
@@ -56,10 +74,27 @@ def test_help_lists_every_command_and_serve_help_shows_defaults() -> None:
         "address to listen on (default: 127.0.0.1)",
         "(0: any free) (default: 8000)",
         "seconds a query may run (default: 10.0)",
-        "(default: build)",
+        "release directory (default: $GCM_RELEASE, else ./build)",
         "(default: auto)",
+        "query worker processes (default: 2 to 4, by CPU count)",
+        "IRI base of the release (default: $GCM_BASE_URI or w3id)",
+        "user name at the store (default: $GCM_STORE_USER)",
     ):
         assert default in text, default
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "serve", "publish", "query", "analyze"])
+def test_every_option_shows_its_default_exactly_once(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0 and result.stderr == ""
+    assert "(default: None)" not in result.stdout and "(default: False)" not in result.stdout
+    entries = option_helps(result.stdout)
+    assert "--release" in entries or "--out" in entries or command == "validate"
+    for option, entry in entries.items():
+        if option == "-h":
+            continue
+        expected = 0 if option in WITHOUT_DEFAULT else 1
+        assert entry.count("default") == expected, f"{command} {option}: {entry}"
 
 
 def readme_commands() -> dict[str, str]:
