@@ -12,7 +12,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .config import BUILD_DIR, RELEASE_ENV, SOURCES_DIR
+from .config import BUILD_DIR, RELEASE_ENV, SHAPES_DIR, SOURCES_DIR
 from .errors import GcmError
 
 STORE_USER_ENV = "GCM_STORE_USER"
@@ -50,6 +50,7 @@ def parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=BUILD_DIR, metavar="DIR", help=DEFAULT_RELEASE_HELP
     )
     _sources_option(build)
+    _shapes_option(build)
     build.add_argument(
         "--timings", type=Path, metavar="FILE", help="write the seconds of each stage (JSON) here"
     )
@@ -60,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
     validate = command("validate", "build the graph in memory and print the SHACL report")
     _base_option(validate)
     _sources_option(validate)
+    _shapes_option(validate)
 
     serve = command("serve", "serve a release: SPARQL endpoint, pages, dumps")
     serve.add_argument("--host", default="127.0.0.1", metavar="H", help="address to listen on")
@@ -132,6 +134,17 @@ def _sources_option(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _shapes_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--shapes",
+        type=Path,
+        default=SHAPES_DIR,
+        metavar="DIR",
+        help="SHACL shapes directory, every *.ttl (default: the shapes packaged with "
+        "gcm-graph, %(default)s)",
+    )
+
+
 def _release_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--release", type=Path, default=BUILD_DIR, metavar="DIR", help=DEFAULT_RELEASE_HELP
@@ -176,6 +189,7 @@ def _build(args: argparse.Namespace) -> int:
         args.out,
         args.base,
         args.sources,
+        args.shapes,
         progress=stderr_progress,
         analysis=not args.no_analysis,
     )
@@ -194,7 +208,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .validate import load_shapes, validate_graph
 
     ctx = build_context(args.base, args.sources)
-    result = validate_graph(merged_graph(ctx.dataset), load_shapes())
+    result = validate_graph(merged_graph(ctx.dataset), load_shapes(args.shapes))
     print(result.text(), end="")
     return 0 if result.conforms else 1
 

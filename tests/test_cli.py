@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import signal
 import socket
 import tomllib
@@ -23,7 +24,7 @@ from conftest import COMMITTED_RELEASE, FIXTURE_RELEASE, REPOSITORY
 from test_virtuoso import virtuoso  # noqa: F401  (fixture)
 
 from gcm_graph.cli import parser
-from gcm_graph.config import DEFAULT_BASE_URI, SOURCES_DIR
+from gcm_graph.config import DEFAULT_BASE_URI, SHAPES_DIR, SOURCES_DIR
 from testing.virtuoso import Virtuoso
 
 from support import copy_sources, line_number, rewrite_source
@@ -351,3 +352,22 @@ def test_serve_backend_answers_from_the_store_with_credentials(
         )
         assert response.status_code == 200, response.text
         assert response.json()["boolean"] is True
+
+
+def test_validate_and_build_with_malformed_shapes_say_which_file_and_exit_2(
+    tmp_path: Path,
+) -> None:
+    shapes = tmp_path / "shapes"
+    shutil.copytree(SHAPES_DIR, shapes)
+    core = shapes / "core.ttl"
+    has_action = "sh:path gcm:hasAction ; sh:minCount 1 ;"
+    text = core.read_text(encoding="utf-8")
+    assert has_action in text  # a SPARQL constraint pyshacl cannot run: once an AttributeError
+    broken = has_action + ' sh:sparql [ sh:select "SELECT $this WHERE { VALUES $this { 1 } }" ] ;'
+    core.write_text(text.replace(has_action, broken, 1), encoding="utf-8")
+    validate = run("validate", "--shapes", str(shapes))
+    assert error_line(validate).startswith(f"gcm-graph validate: {core}: malformed SHACL shapes: ")
+    out = tmp_path / "out"
+    build = run("build", "--out", str(out), "--no-analysis", "--shapes", str(shapes))
+    assert error_line(build).startswith(f"gcm-graph build: {core}: malformed SHACL shapes: ")
+    assert not out.exists() and not (tmp_path / "out.failed").exists()
