@@ -7,6 +7,7 @@ Line numbers in comments are lines of sources/gcm-implementation-booklet.txt.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
 from gcm_graph.context import BuildContext
 from gcm_graph.errors import SourceError
-from gcm_graph.extract.booklet import clean, parse_booklet, practice_id, practice_title
+from gcm_graph.extract.booklet import (
+    clean,
+    footnote_text,
+    parse_booklet,
+    practice_id,
+    practice_title,
+)
 from gcm_graph.extract.mentions import objective_numbers, years
 from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model import booklet as booklet_model
@@ -444,3 +451,30 @@ def test_practice_title_trims_long_bold():
     raw = "**" + "word " * 60 + "end.** More text."
     title = practice_title(raw)
     assert len(title) <= 140 and title.endswith("…")
+
+
+def test_a_stray_number_after_a_footnote_is_not_part_of_it(booklet):
+    # 245 "¹³ See UNHCR, [UNHCR, UNICEF launch Blue Dot hubs to boost protection for children and
+    # families on the move across Europe](#). 1": the " 1" is PDF residue
+    assert booklet.section(3).footnotes[13].text == (
+        "See UNHCR, UNHCR, UNICEF launch Blue Dot hubs to boost protection for children and "
+        "families on the move across Europe."
+    )
+    for section in booklet.sections:
+        for note in section.footnotes.values():
+            assert not re.search(r"[.!?]\s+\d{1,3}$", note.text), (note.number, note.text)
+
+
+@pytest.mark.parametrize(
+    ("printed", "text"),
+    [
+        ("See UNHCR, [Blue Dot hubs](#). 1", "See UNHCR, Blue Dot hubs."),
+        ("ILO (2012), Good practices, ILO, Geneva. 12", "ILO (2012), Good practices, ILO, Geneva."),
+        ("See the report, p. 12", "See the report, p. 12"),
+        ("United Nations Treaty Series, vol. 2241, No. 39574", "United Nations Treaty Series, vol. 2241, No. 39574"),
+        ("Resolution 73/195, para. 7", "Resolution 73/195, para. 7"),
+        ("Migration Data Portal 2019", "Migration Data Portal 2019"),
+    ],
+)  # fmt: skip
+def test_footnote_text_keeps_the_numbers_of_a_citation(printed, text):
+    assert footnote_text(printed) == text
