@@ -12,11 +12,16 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .config import BUILD_DIR, RELEASE_ENV, SHAPES_DIR, SOURCES_DIR
+from .config import (
+    BUILD_DIR,
+    RELEASE_ENV,
+    SHAPES_DIR,
+    SOURCES_DIR,
+    STORE_PASSWORD_ENV,
+    STORE_USER_ENV,
+)
 from .errors import GcmError
 
-STORE_USER_ENV = "GCM_STORE_USER"
-STORE_PASSWORD_ENV = "GCM_STORE_PASSWORD"
 DEFAULT_RELEASE_HELP = f"release directory (default: ${RELEASE_ENV}, else ./build)"
 
 

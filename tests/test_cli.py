@@ -98,15 +98,16 @@ def test_every_option_shows_its_default_exactly_once(command: str) -> None:
         assert entry.count("default") == expected, f"{command} {option}: {entry}"
 
 
-def readme_commands() -> dict[str, str]:
-    """The rows of the README's command table, by command name."""
+def readme_commands() -> dict[str, list[tuple[str, str]]]:
+    """The rows of the README's command table, (command cell, exit codes cell), by command
+    name (`serve` has two rows: the embedded store and --backend; `--version` has its own)."""
     readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Commands", 1)[1].split("\n\n", 2)[1]
-    rows = {}
+    rows: dict[str, list[tuple[str, str]]] = {}
     for line in table.splitlines():
-        found = re.match(r"\| `gcm-graph (\w+)", line)
+        found = re.match(r"\| (`gcm-graph ([\w-]+).*?) \| .* \| (.*) \|$", line)
         if found:
-            rows[found.group(1)] = line
+            rows.setdefault(found.group(2), []).append((found.group(1), found.group(3)))
     return rows
 
 
@@ -115,12 +116,38 @@ def test_readme_command_table_lists_every_command_and_option() -> None:
         action for action in parser()._actions if isinstance(action, argparse._SubParsersAction)
     )
     rows = readme_commands()
-    assert set(rows) == set(subcommands.choices)
+    assert set(rows) == {*subcommands.choices, "--version"}
+    assert [cell for cell, _ in rows["serve"]][1].startswith("`gcm-graph serve --backend URL")
     for name, command in subcommands.choices.items():
+        cells = " ".join(cell for cell, _ in rows[name])
         for action in command._actions:
             for option in action.option_strings:
                 if option not in ("-h", "--help"):
-                    assert re.search(rf"{option}\b", rows[name]), f"README: {name} {option}"
+                    assert re.search(rf"{option}\b", cells), f"README: {name} {option}"
+    for name_rows in rows.values():
+        for cell, codes in name_rows:
+            assert re.match(r"0\b", codes), f"README: no exit codes for {cell}"
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    codes = " ".join(readme.split("## Commands", 1)[1].split("Exit codes:", 1)[1].split()[:40])
+    for code in ("0 success", "1 the graph breaks a SHACL shape", "2 bad input", "3 the store"):
+        assert code in codes
+
+
+def test_store_credentials_are_given_one_way_to_publish_and_serve_backend() -> None:
+    """The README's one way (--store-user or $GCM_STORE_USER, the password only from
+    $GCM_STORE_PASSWORD) is what both commands accept: the same option, and no password option."""
+    readme = " ".join((REPOSITORY / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        "Store credentials are given the same way to `publish` and `serve --backend`: the user "
+        "with `--store-user` or `$GCM_STORE_USER`, the password only in `$GCM_STORE_PASSWORD`"
+    ) in readme
+    for name in ("publish", "serve"):
+        helps = option_helps(run(name, "--help").stdout)
+        assert helps["--store-user"].endswith(
+            "user name at the store (default: $GCM_STORE_USER); the password is read from "
+            "$GCM_STORE_PASSWORD"
+        )
+        assert not [option for option in helps if "password" in option], name
 
 
 # --- build and validate --------------------------------------------------------------------------
