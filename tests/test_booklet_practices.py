@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from gcm_graph.context import BuildContext
 from gcm_graph.errors import SourceError
 from gcm_graph.extract.booklet import (
     clean,
@@ -26,18 +25,16 @@ from gcm_graph.extract.booklet import (
     practice_title,
 )
 from gcm_graph.extract.mentions import objective_numbers, years
-from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model import booklet as booklet_model
 from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
 from gcm_graph.model.booklet import check_actions
-from gcm_graph.pipeline import build_models
 from gcm_graph.release import merged_graph
 from gcm_graph.sources import Source, load_verified
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris
 
-from support import damaged
+from support import damaged, models_context
 
 IRIS = Iris("https://w3id.org/gcm/")
 
@@ -179,9 +176,9 @@ def test_titles(booklet):
 
 @pytest.fixture(scope="module")
 def context(sources):
-    ctx = BuildContext(IRIS, sources, parse_resolution(sources["resolution"]))
-    build_models(ctx, (resolution_model.build, booklet_model.build, instruments_model.build))
-    return ctx
+    return models_context(
+        sources, resolution_model.build, booklet_model.build, instruments_model.build
+    )
 
 
 @pytest.fixture(scope="module")
