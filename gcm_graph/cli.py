@@ -54,8 +54,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--out", type=Path, default=BUILD_DIR, metavar="DIR", help=DEFAULT_RELEASE_HELP
     )
-    _sources_option(build)
-    _shapes_option(build)
+    _packaged_dir_option(build, "sources", "sources directory, with manifest.json")
+    _packaged_dir_option(build, "shapes", "SHACL shapes directory, every *.ttl")
     build.add_argument(
         "--timings", type=Path, metavar="FILE", help="write the seconds of each stage (JSON) here"
     )
@@ -65,8 +65,8 @@ def parser() -> argparse.ArgumentParser:
 
     validate = command("validate", "build the graph in memory and print the SHACL report")
     _base_option(validate)
-    _sources_option(validate)
-    _shapes_option(validate)
+    _packaged_dir_option(validate, "sources", "sources directory, with manifest.json")
+    _packaged_dir_option(validate, "shapes", "SHACL shapes directory, every *.ttl")
 
     serve = command("serve", "serve a release: SPARQL endpoint, pages, dumps")
     serve.add_argument("--host", default="127.0.0.1", metavar="H", help="address to listen on")
@@ -128,25 +128,15 @@ def _base_option(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _sources_option(command: argparse.ArgumentParser) -> None:
+def _packaged_dir_option(command: argparse.ArgumentParser, name: str, what: str) -> None:
+    """--sources / --shapes: a directory that defaults to the one shipped with the package."""
+    default = {"sources": SOURCES_DIR, "shapes": SHAPES_DIR}[name]
     command.add_argument(
-        "--sources",
+        f"--{name}",
         type=Path,
-        default=SOURCES_DIR,
+        default=default,
         metavar="DIR",
-        help="sources directory, with manifest.json (default: the sources packaged with "
-        "gcm-graph, %(default)s)",
-    )
-
-
-def _shapes_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--shapes",
-        type=Path,
-        default=SHAPES_DIR,
-        metavar="DIR",
-        help="SHACL shapes directory, every *.ttl (default: the shapes packaged with "
-        "gcm-graph, %(default)s)",
+        help=f"{what} (default: the {name} packaged with gcm-graph, %(default)s)",
     )
 
 
