@@ -30,7 +30,7 @@ from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
 from gcm_graph.model.booklet import check_actions
 from gcm_graph.release import merged_graph
-from gcm_graph.sources import Source, load_verified
+from gcm_graph.sources import Source
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris
 
@@ -50,11 +50,6 @@ FIRST_LINES = {
     19: [1149, 1153, 1159, 1160], 20: [1192, 1193, 1203, 1204, 1205],
     21: [1252, 1257, 1263, 1264, 1265], 22: [1307, 1308, 1309], 23: [1362, 1363, 1364, 1365],
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_verified()
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
 from gcm_graph.model.instrument_dates import agrees, stated_date
 from gcm_graph.release import merged_graph
-from gcm_graph.sources import Source, load_verified
+from gcm_graph.sources import Source
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris
 
@@ -38,11 +38,6 @@ IRIS = Iris("https://w3id.org/gcm/")
 UNFCCC = IRIS.instrument("unfccc")
 BOOKLET_CLAIM = IRIS.claim("unfccc-entry-into-force-booklet-2004-line-102")
 REFERENCE_FILE = "instrument-dates.csv"
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_verified()
 
 
 @pytest.fixture(scope="module")

@@ -31,18 +31,12 @@ from gcm_graph.model import booklet as booklet_model
 from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
 from gcm_graph.release import merged_graph
-from gcm_graph.sources import load_verified
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris
 
 from support import damaged, models_context
 
 IRIS = Iris("https://w3id.org/gcm/")
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_verified()
 
 
 @pytest.fixture(scope="module")
