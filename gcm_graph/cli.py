@@ -85,6 +85,19 @@ def parser() -> argparse.ArgumentParser:
         help="query worker processes (default: 2 to 4, by CPU count)",
     )
     serve.add_argument(
+        "--worker-max-queries",
+        type=int,
+        metavar="N",
+        help="replace a query worker after N queries (default: 1000)",
+    )
+    serve.add_argument(
+        "--worker-recycle-mb",
+        type=float,
+        metavar="MB",
+        help="replace a query worker whose memory grew by MB beyond its size when warm "
+        "(default: 256)",
+    )
+    serve.add_argument(
         "--backend",
         metavar="URL",
         help="answer from this SPARQL endpoint (a store the release was published into)",
@@ -229,6 +242,8 @@ def _serve(args: argparse.Namespace) -> int:
         deadline=args.deadline,
         release_dir=args.release,
         workers=args.workers,
+        worker_max_queries=args.worker_max_queries,
+        worker_recycle_mb=args.worker_recycle_mb,
         backend=args.backend,
         credentials=StoreCredentials.given(args.store_user),
         dialect=args.store_dialect,
