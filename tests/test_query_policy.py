@@ -108,7 +108,7 @@ def test_the_quote_trick_runs_as_a_comparison_with_a_string() -> None:
     """`?o<'>'` is `<` then the string '>' for the tree and for the text that runs: the text
     sent on has a space after `<`, so no reader can take `<'>` for an IRI."""
     result = plan("SELECT ?o { BIND(1 AS ?o) FILTER(?o<'>') }")
-    assert "?o< '>'" in result.text
+    assert "?o < '>'" in result.text
     Store().query(result.text)
 
 
@@ -241,7 +241,7 @@ def test_relative_iris_resolve_against_the_endpoint_iri() -> None:
 def test_query_forms_and_trailing_values() -> None:
     assert plan("DESCRIBE <x>").form == "DESCRIBE"
     result = plan("SELECT ?x { ?x ?p ?o } VALUES ?x { <a> } # end")
-    assert result.text == "SELECT ?x { ?x ?p ?o } VALUES ?x { <a> }"
+    assert result.text == f"BASE <{ENDPOINT}> SELECT ?x {{ ?x ?p ?o }} VALUES ?x {{ <a> }}"
 
 
 @pytest.fixture(scope="module")
@@ -301,3 +301,20 @@ def test_crafted_unclosed_string_is_refused_in_linear_time() -> None:
     spent = time.process_time() - started
     assert error.status == 400
     assert spent < 2.0, f"{spent:.2f} s of CPU for two 20,000-character queries"
+
+
+def test_the_text_that_runs_names_what_was_checked() -> None:
+    """FROM graphs and a relative BASE are written as the absolute IRIs that were checked;
+    the lexical dataset splitter of remote_dataset.py reads the same graphs from the text."""
+    from gcm_graph.serve.remote_dataset import Dataset, split_dataset_clauses
+
+    result = plan(
+        f"BASE <graph/> PREFIX g: <{G}> SELECT * FROM<booklet> FROM NAMED g:resolution"
+        "# a comment\n{ ?s ?p ?o }"
+    )
+    assert result.text == (
+        f"BASE <{G}> PREFIX g: <{G}> SELECT * FROM <{G}booklet> FROM NAMED <{G}resolution> "
+        "{ ?s ?p ?o }"
+    )
+    assert split_dataset_clauses(result.text)[1] == Dataset((f"{G}booklet",), (f"{G}resolution",))
+    assert "FROM" not in result.text_without_dataset

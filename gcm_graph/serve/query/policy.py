@@ -11,12 +11,14 @@ the release, 413 for an over-long text.
 Why tree-sitter (`tree-sitter` + the `tree-sitter-sparql` grammar) and not another parser:
 
 * pyoxigraph, which runs the query, exposes no parser or algebra to Python.
-* rdflib's parser (pyparsing) takes 55-113 ms for one catalogue query and is not linear in the
-  worst case; the policy runs in the web process, before any deadline, on hostile text.
+* rdflib's parser (pyparsing, pure Python) takes 25-170 ms of CPU for one catalogue query: too
+  slow for a check that runs in the web process, before any deadline, on hostile text.
 * tree-sitter's GLR parser is a C library, linear in the input, and always returns a tree (with
-  ERROR / MISSING nodes where the text is not SPARQL): 0.1-0.3 ms for a catalogue query, ~7 ms
-  for the crafted 20,000-character unclosed string (`"` then `\\"` 9,990 times) that cost the
-  lexical guard 3 s of CPU (benchmarks/bench_policy.py prints the figures).
+  ERROR / MISSING nodes where the text is not SPARQL). Measured here (bench_policy.py, median
+  CPU): the parse takes 0.1 ms for a catalogue query and the whole policy 0.7 ms (the tree
+  walk is Python), against 52 ms for rdflib's parser; the crafted 20,000-character unclosed string (`"` then `\\"` 9,990
+  times) is refused in 15 ms, where the lexical guard spent 2.6 s; ~0.8 us a character from
+  2,000 to 160,000 characters.
 
 Two parsers see the text (this one decides, pyoxigraph or the remote store runs it), so the text
 that runs must be exactly the one decided on:
@@ -26,10 +28,13 @@ that runs must be exactly the one decided on:
    `\\u0053ERVICE` is a syntax error to it and a keyword to the specification). The decoded text
    must hold no escape any more (`\\u005Cu0053` decodes to `\\u0053`, which a store that decodes
    again would read as `S`): such a text is refused. No store can then decode anything else.
-2. The text that runs is a re-serialisation of the tree (QueryPlan.text): its tokens, comments
-   dropped, one space between two tokens. Whatever store reads it sees the same tokens: an IRI
-   can hold no space, so `?o<'>'` can no longer be lexed as the IRI `<'>` by one reader and as
-   `<` followed by a string by the other (the `'>'` bypass of the lexical guard).
+2. The text that runs is a re-serialisation of the tree (QueryPlan.text): its tokens one space
+   apart, comments dropped, FROM graphs and the first BASE written as the absolute IRIs that
+   were checked, and `BASE <endpoint>` in front when the query has no BASE (the protocol's base
+   IRI reaches every store that way). Whatever store reads it sees the same tokens: an IRI can
+   hold no space, so `?o<'>'` can no longer be lexed as the IRI `<'>` by one reader and as `<`
+   then a string by the other (the `'>'` bypass of the lexical guard), and `FROM<iri>` reads
+   `FROM <iri>`.
 """
 
 from __future__ import annotations
@@ -76,6 +81,8 @@ _UPDATES = frozenset(
 _ATOMIC = frozenset({"string", "iri_reference", "prefixed_name", "namespace"})
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _QUOTES = frozenset({'"', "'", '"""', "'''"})
+_WORD = re.compile(r"[A-Za-z_]+")
+_IRI = re.compile(r'[^<>"{}|^`\\\x00-\x20]+')
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 
 UPDATE_REFUSED = (
@@ -101,7 +108,8 @@ class PolicyError(Exception):
 class QueryPlan:
     """A query the endpoint may run, as parsed.
 
-    `text` is what to run: the tokens of the parsed query, one space apart, comments dropped.
+    `text` is what to run: the tokens of the parsed query, one space apart, comments dropped,
+    relative IRIs made absolute where this module resolved them (see the module's docstring).
     `text_without_dataset` is the same without its FROM / FROM NAMED clauses, for a store that
     must be given the dataset as protocol parameters (Virtuoso adds a query's FROM to them
     instead of being overridden, see remote_dataset.py). `default_graphs` / `named_graphs` are
@@ -132,6 +140,8 @@ def analyse(
     `base_iri` resolves relative IRIs (the protocol makes it the endpoint's IRI); with
     `allowed_graphs` (the release's graphs), a FROM / FROM NAMED graph outside it is refused.
     """
+    if not _IRI.fullmatch(base_iri):
+        raise ValueError(f"not an IRI to write in a query: {base_iri!r}")
     if max_length is not None and len(query_text) > max_length:
         raise PolicyError(
             413,
@@ -156,10 +166,12 @@ def analyse(
         if child.type == "prologue":
             prologue.read(child)
     default, named = [], []
+    replacements: dict[int, str] = {}  # start byte -> text: resolved IRIs instead of the query's
     for clause in dataset:
         graph = clause.named_children[0]
         target = named if graph.type == "named_graph_clause" else default
         target.append(prologue.resolve(graph.named_children[0]))
+        replacements[graph.named_children[0].start_byte] = f"<{target[-1]}>"
     if allowed_graphs is not None:
         foreign = [g for g in default + named if g not in allowed_graphs]
         if foreign:
@@ -168,10 +180,14 @@ def analyse(
                 f"The graph <{foreign[0]}> is not part of this release; FROM and FROM NAMED "
                 "may name only the release's graphs (listed in /.well-known/void).",
             )
+    head = f"BASE <{base_iri}> "
+    if prologue.first_base is not None:  # its IRI, made absolute, stands for the endpoint's
+        head = ""
+        replacements[prologue.first_base.start_byte] = f"<{prologue.first_base_iri}>"
     return QueryPlan(
         form=_FORMS[operation[0].type],
-        text=_serialise(tokens),
-        text_without_dataset=_serialise([t for t in tokens if not t[1]]),
+        text=head + _serialise(tokens, replacements),
+        text_without_dataset=head + _serialise([t for t in tokens if not t[1]], replacements),
         default_graphs=tuple(default),
         named_graphs=tuple(named),
     )
@@ -267,19 +283,17 @@ def _walk(node: Node, clauses: list[Node]) -> Iterator[tuple[Node, bool]]:
         stack.extend((child, in_dataset) for child in reversed(current.children))
 
 
-def _serialise(tokens: list[tuple[Node, bool]]) -> str:
-    """The tokens as text: one space where the query had a gap (whitespace or a comment), none
-    where it had none (pyoxigraph refuses `COALESCE (`), and one after a `<` or `<=` operator,
-    so that no reader can take it for the start of an IRI."""
+def _serialise(tokens: list[tuple[Node, bool]], replacements: dict[int, str]) -> str:
+    """The tokens, one space apart (a word and its `(` excepted: pyoxigraph refuses
+    `COALESCE (`). A token is replaced where `replacements` has its start byte."""
     pieces: list[str] = []
-    previous: Node | None = None
+    previous = ""
     for node, _ in tokens:
-        if previous is not None and (
-            previous.end_byte < node.start_byte or previous.type in ("<", "<=")
-        ):
+        token = replacements.get(node.start_byte) or node.text.decode("utf-8")
+        if previous and not (token == "(" and _WORD.fullmatch(previous)):
             pieces.append(" ")
-        pieces.append(node.text.decode("utf-8"))
-        previous = node
+        pieces.append(token)
+        previous = token
     return "".join(pieces)
 
 
@@ -289,11 +303,16 @@ class _Prologue:
     def __init__(self, base: str):
         self.base = base
         self.prefixes: dict[str, str] = {}
+        self.first_base: Node | None = None  # the IRI of the first BASE declaration
+        self.first_base_iri = ""
 
     def read(self, prologue: Node) -> None:
         for declaration in prologue.named_children:
             if declaration.type == "base_declaration":
-                self.base = self.resolve(declaration.named_children[-1])
+                iri = declaration.named_children[-1]
+                self.base = self.resolve(iri)
+                if self.first_base is None:
+                    self.first_base, self.first_base_iri = iri, self.base
             elif declaration.type == "prefix_declaration":
                 namespace, iri = declaration.named_children[0], declaration.named_children[-1]
                 self.prefixes[namespace.text.decode("utf-8")[:-1]] = self.resolve(iri)
