@@ -119,9 +119,9 @@ def test_escape_decoded_into_a_backslash_cannot_hide_service() -> None:
     issue's bypass). What runs is the decoded text, so no reader can take the other view."""
     trick = rf'SELECT * {{ BIND("\u005C" AS ?x) SERVICE <{LISTENER}> {{ ?s ?p ?o }} }} # "'
     error = refused(trick)
-    assert error.status == 400 and error.message.startswith("Syntax error")
+    assert error.status == 400 and error.message.startswith("Malformed query: error at 1:")
     unclosed = rf'SELECT * {{ BIND("\u005C" AS ?x) SERVICE <{LISTENER}> {{ ?s ?p ?o }} }}'
-    assert "not closed" in refused(unclosed).message
+    assert "never closed" in refused(unclosed).message
 
 
 def test_an_escape_that_decodes_into_another_escape_is_refused() -> None:
@@ -282,10 +282,13 @@ def test_any_string_content_is_data(content: str) -> None:
 
 def test_syntax_errors_say_where() -> None:
     assert refused('SELECT * WHERE {\n  ?s ?p ?o .\n  FILTER(?o = "x) }').message == (
-        "Syntax error: the string at line 3, column 15 is not closed."
+        "Malformed query: error at 3:15: this string is never closed."
     )
-    assert refused("SELECT * {").message == "Syntax error at line 1, column 11: expected '}'."
-    assert "line 1, column 23" in refused("SELECT * { ?s ?p ?o } LIMT 3").message
+    assert refused("SELECT * {").message == "Malformed query: error at 1:11: expected '}'."
+    assert "error at 1:23: not SPARQL" in refused("SELECT * { ?s ?p ?o } LIMT 3").message
+    assert "error at 1:" in refused("SELECT * WHERE { ?s ?p }").message
+    # columns count characters, not bytes (é is two bytes: 2:8 would be a byte count)
+    assert refused("ASK {\n  é ?p }").message.endswith("error at 2:3: not SPARQL from here to 2:7.")
     assert refused("  \n").status == 400
     assert "NUL" in refused('ASK { FILTER("\x00") } ').message
     assert refused("ASK {}" + " " * 30, max_length=20).status == 413

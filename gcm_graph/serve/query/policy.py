@@ -222,18 +222,18 @@ def _syntax_message(root: Node, source: bytes) -> str:
 
     def position(point: Point) -> str:
         line = lines[point.row] if point.row < len(lines) else b""
-        column = len(line[: point.column].decode("utf-8", errors="replace")) + 1
-        return f"line {point.row + 1}, column {column}"
+        return f"{point.row + 1}:{len(line[: point.column].decode('utf-8', 'replace')) + 1}"
 
     node = _first_error(root)
     if node.is_missing:
-        return f"Syntax error at {position(node.start_point)}: expected {node.type!r}."
+        return f"Malformed query: error at {position(node.start_point)}: expected {node.type!r}."
     quotes = [c for c in node.children if c.type in _QUOTES and not c.is_named]
     if quotes:
-        return f"Syntax error: the string at {position(quotes[-1].start_point)} is not closed."
+        where = position(quotes[-1].start_point)
+        return f"Malformed query: error at {where}: this string is never closed."
     return (
-        f"Syntax error at {position(node.start_point)}: this is not SPARQL (the text up to "
-        f"{position(node.end_point)} cannot be read)."
+        f"Malformed query: error at {position(node.start_point)}: not SPARQL from here to "
+        f"{position(node.end_point)}."
     )
 
 
