@@ -1,5 +1,5 @@
-"""SPARQL Protocol details as pure functions (serve/http/protocol.py): the charset of a direct POST
-and media-type parameters in Accept (issue 11, item 5)."""
+"""SPARQL Protocol details as pure functions: the charset of a direct POST (serve/http/protocol.py)
+and media-type parameters in Accept (formats.negotiate) (issue 11, item 5)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from gcm_graph.serve import formats
-from gcm_graph.serve.http.protocol import BodyError, accept_without_parameters, decode_query_body
+from gcm_graph.serve.formats import accept_without_parameters
+from gcm_graph.serve.http.protocol import BodyError, decode_query_body
 
 QUERY = "ASK { ?s ?p 'é' }"
 
@@ -35,8 +36,7 @@ def test_bytes_that_are_not_utf8_are_400() -> None:
 
 
 def negotiated(header: str, kinds: list[formats.Kind]) -> str | None:
-    accept = accept_without_parameters(parse_accept_header(header, MIMEAccept))
-    fmt = formats.negotiate(accept, kinds)
+    fmt = formats.negotiate(parse_accept_header(header, MIMEAccept), kinds)
     return fmt.name if fmt else None
 
 
@@ -55,10 +55,10 @@ def test_media_type_parameters_are_accepted(header: str, kinds, expected: str | 
     assert negotiated(header, kinds) == expected
 
 
-def test_without_the_helper_werkzeug_refuses_parameters() -> None:
-    """The behaviour the helper corrects (so this test fails if werkzeug starts matching)."""
+def test_werkzeug_alone_refuses_parameters() -> None:
+    """The behaviour negotiate corrects (this test fails if werkzeug starts matching them)."""
     accept = parse_accept_header("text/csv; charset=utf-8", MIMEAccept)
-    assert formats.negotiate(accept, ["results"]) is None
+    assert accept.best_match(["text/csv"]) is None
 
 
 def test_q_values_survive_and_duplicates_keep_the_highest() -> None:
