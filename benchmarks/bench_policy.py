@@ -22,8 +22,12 @@ from contextlib import suppress
 from tree_sitter import Parser
 
 from gcm_graph.catalogue import catalogue
-from gcm_graph.serve import guard
 from gcm_graph.serve.query import policy
+
+try:  # the lexical guard, the peer: serve/guard.py, or serve/query/guard.py after the reorganisation
+    from gcm_graph.serve.query import guard
+except ImportError:
+    from gcm_graph.serve import guard  # type: ignore[no-redef]
 
 BASE = "https://w3id.org/gcm/sparql"
 
