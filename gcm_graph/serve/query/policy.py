@@ -284,16 +284,20 @@ def _walk(node: Node, clauses: list[Node]) -> Iterator[tuple[Node, bool]]:
 
 
 def _serialise(tokens: list[tuple[Node, bool]], replacements: dict[int, str]) -> str:
-    """The tokens, one space apart (a word and its `(` excepted: pyoxigraph refuses
-    `COALESCE (`). A token is replaced where `replacements` has its start byte."""
+    """The tokens, one space apart; a word and the `(` right after it stay together as they
+    were (pyoxigraph refuses `COALESCE (`, Virtuoso misreads `VALUES(`). A token is replaced
+    where `replacements` has its start byte."""
     pieces: list[str] = []
-    previous = ""
+    previous: Node | None = None
+    previous_text = ""
     for node, _ in tokens:
         token = replacements.get(node.start_byte) or node.text.decode("utf-8")
-        if previous and not (token == "(" and _WORD.fullmatch(previous)):
+        if previous is not None and not (
+            token == "(" and previous.end_byte == node.start_byte and _WORD.fullmatch(previous_text)
+        ):
             pieces.append(" ")
         pieces.append(token)
-        previous = token
+        previous, previous_text = node, token
     return "".join(pieces)
 
 
