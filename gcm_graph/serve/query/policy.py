@@ -15,10 +15,10 @@ Why tree-sitter (`tree-sitter` + the `tree-sitter-sparql` grammar) and not anoth
   slow for a check that runs in the web process, before any deadline, on hostile text.
 * tree-sitter's GLR parser is a C library, linear in the input, and always returns a tree (with
   ERROR / MISSING nodes where the text is not SPARQL). Measured here (bench_policy.py, median
-  CPU): the parse takes 0.1 ms for a catalogue query and the whole policy 0.7 ms (the tree
-  walk is Python), against 52 ms for rdflib's parser; the crafted 20,000-character unclosed string (`"` then `\\"` 9,990
-  times) is refused in 15 ms, where the lexical guard spent 2.6 s; ~0.8 us a character from
-  2,000 to 160,000 characters.
+  CPU, two runs on a shared machine): the parse takes 0.1 ms for a catalogue query and the
+  whole policy 0.7-0.9 ms (the tree walk is Python), against 52-79 ms for rdflib's parser; the
+  crafted 20,000-character unclosed string (`"` then `\\"` 9,990 times) is refused in 15-25 ms,
+  where the lexical guard spent 2.6-3.0 s; 0.8-1.2 us a character, flat from 2,000 to 160,000.
 
 Two parsers see the text (this one decides, pyoxigraph or the remote store runs it), so the text
 that runs must be exactly the one decided on:
