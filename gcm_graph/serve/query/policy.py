@@ -11,7 +11,7 @@ the release, 413 for an over-long text.
 Why tree-sitter (`tree-sitter` + the `tree-sitter-sparql` grammar) and not another parser:
 
 * pyoxigraph, which runs the query, exposes no parser or algebra to Python.
-* rdflib's parser (pyparsing, pure Python) takes 25-170 ms of CPU for one catalogue query: too
+* rdflib's parser (pyparsing, pure Python) takes 25-235 ms of CPU for one catalogue query: too
   slow for a check that runs in the web process, before any deadline, on hostile text.
 * tree-sitter's GLR parser is a C library, linear in the input, and always returns a tree (with
   ERROR / MISSING nodes where the text is not SPARQL). Measured here (bench_policy.py, median
