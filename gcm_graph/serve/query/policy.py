@@ -284,9 +284,9 @@ def _walk(node: Node, clauses: list[Node]) -> Iterator[tuple[Node, bool]]:
 
 
 def _serialise(tokens: list[tuple[Node, bool]], replacements: dict[int, str]) -> str:
-    """The tokens, one space apart; a word and the `(` right after it stay together as they
-    were (pyoxigraph refuses `COALESCE (`, Virtuoso misreads `VALUES(`). A token is replaced
-    where `replacements` has its start byte."""
+    """The tokens, one space apart; a word and a `(` that the query wrote right after it stay
+    together (pyoxigraph refuses `COALESCE (`), and are kept apart where it wrote them apart.
+    A token is replaced where `replacements` has its start byte."""
     pieces: list[str] = []
     previous: Node | None = None
     previous_text = ""
