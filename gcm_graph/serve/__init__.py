@@ -49,6 +49,7 @@ OPTIONAL_BLUEPRINTS = (
     "gcm_graph.serve.dumps",
     "gcm_graph.serve.health",
     "gcm_graph.serve.analysis_page",
+    "gcm_graph.serve.http.search",  # issue 12 §3: /search
 )
 
 compress = Compress()

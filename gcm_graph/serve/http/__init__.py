@@ -1,0 +1,1 @@
+"""HTTP blueprints of the linked-data service (search.py: /search)."""
