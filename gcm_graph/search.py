@@ -8,7 +8,8 @@ per source document), never from the parsers, so the index is the same whether t
 the embedded store, a raw N-Quads load or a remote endpoint.
 
 The FTS5 table has two columns, `title` (labels, notations, acronyms) and `body` (descriptions,
-commitments, impacts, lessons learned); `bm25()` ranks with a weight on the title. The tokenizer
+commitments, impacts, lessons learned); `bm25()` ranks with a weight on the title, times a
+prior per kind (KIND_BOOST). The tokenizer
 is `porter unicode61 remove_diacritics 2`: English stemming (remittance/remittances) and
 accent-insensitive matching (Mexico/México).
 
@@ -53,6 +54,18 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "country": (GCM + "Country", "Country", "Countries"),
 }
 TITLE_WEIGHT = 10.0  # bm25 weight of the title column (the body's is 1)
+# A prior on kinds, multiplying bm25: the Compact's own text (objectives, principles, actions)
+# before the SDG vocabulary and instruments, and those before examples (practices) and countries.
+KIND_BOOST = {
+    "objective": 1.5,
+    "principle": 1.3,
+    "action": 1.2,
+    "goal": 1.15,
+    "target": 1.1,
+    "instrument": 1.1,
+    "practice": 1.0,
+    "country": 1.0,
+}
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
 SNIPPET_TOKENS = 24
@@ -185,7 +198,7 @@ class Hit:
     kind: str
     label: str
     snippet: str  # HTML: escaped text with <mark> around the matched terms
-    score: float  # -bm25: higher is better
+    score: float  # -bm25 times the kind's boost: higher is better
 
 
 @dataclass(frozen=True)
@@ -320,14 +333,15 @@ class SearchIndex:
         }
         db = self._db
         db.executescript(
-            f"""CREATE TABLE resource(id INTEGER PRIMARY KEY, iri TEXT, kind TEXT, label TEXT);
+            f"""CREATE TABLE resource(
+                id INTEGER PRIMARY KEY, iri TEXT, kind TEXT, label TEXT, boost REAL);
             CREATE VIRTUAL TABLE text USING fts5(title, body, tokenize='{TOKENIZER}');
             CREATE TABLE objective(id INTEGER, number INTEGER, PRIMARY KEY(id, number));
             CREATE TABLE source(id INTEGER, source TEXT, PRIMARY KEY(id, source));"""
         )
         db.executemany(
-            "INSERT INTO resource VALUES (?, ?, ?, ?)",
-            [(ids[iri], iri, e.kind, e.label()) for iri, e in entries.items()],
+            "INSERT INTO resource VALUES (?, ?, ?, ?, ?)",
+            [(ids[i], i, e.kind, e.label(), KIND_BOOST[e.kind]) for i, e in entries.items()],
         )
         db.executemany(
             "INSERT INTO text(rowid, title, body) VALUES (?, ?, ?)",
@@ -393,7 +407,7 @@ class SearchIndex:
             rows = self._db.execute(
                 f"""SELECT resource.iri, resource.kind, resource.label,
                     snippet(text, -1, ?, ?, ?, {SNIPPET_TOKENS}),
-                    bm25(text, {TITLE_WEIGHT}, 1.0) AS rank
+                    bm25(text, {TITLE_WEIGHT}, 1.0) * resource.boost AS rank
                 {base}{kind_filter} ORDER BY rank, resource.iri LIMIT ? OFFSET ?""",
                 [MARK_OPEN, MARK_CLOSE, ELLIPSIS, *params, *kind_params, limit, offset],
             ).fetchall()

@@ -60,6 +60,10 @@ def test_remittances_ranks_objective_20_first_among_objectives(index):
     )
 
 
+def test_the_objective_comes_before_the_examples_of_all_kinds(index):
+    assert index.search("remittances").hits[0].iri == OBJECTIVE_20
+
+
 def test_the_actions_that_say_remittance_are_the_ten_of_the_resolution(index):
     found = index.search("remittances", kinds=["action"], limit=50)
     expected = {f"{OBJECTIVE_20}/action/{letter}" for letter in "abcdefgh"}

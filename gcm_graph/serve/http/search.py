@@ -6,10 +6,11 @@ release: booklet, resolution, gfmd, idm, sdg-kos, countries, …) and `page=N` (
 HTML by default; JSON for `format=json` or an Accept header preferring application/json:
 {"query", "total", "page", "per_page", "kinds", "results": [{"iri", "kind", "label", "href",
 "snippet", "score"}]} where `snippet` is HTML (the text escaped, matches in <mark>) and `score`
-is -bm25 (higher is better).
+is -bm25 times a prior per kind (higher is better).
 
 The index is built on the first search (under a lock) from the release the app serves and kept
-per release fingerprint. Bad parameters (too long a text, an unknown kind, a page or objective
+per release fingerprint; with the app setting SEARCH_INDEX_AT_START it is built in a background
+thread as the app starts (off by default: test servers that never search would pay for it). Bad parameters (too long a text, an unknown kind, a page or objective
 that is not a number) get 400 with a message; no user text reaches FTS5 syntax (see
 gcm_graph.search.fts_query). Without FTS5 in this Python's SQLite: 503 with the reason.
 """
@@ -61,6 +62,24 @@ def search_index() -> SearchIndex:
             cached = (release.fingerprint, index)
             current_app.extensions[EXTENSION_KEY] = cached
         return cached[1]
+
+
+@bp.record_once
+def _build_at_start(state) -> None:
+    """With SEARCH_INDEX_AT_START, build the index in the background as the app is created
+    (beside the query workers' warm-up) instead of on the first search."""
+    app = state.app
+    if not app.config.get("SEARCH_INDEX_AT_START"):
+        return
+
+    def build() -> None:
+        with app.app_context():
+            try:
+                search_index()
+            except Exception:  # the first search builds again and reports what goes wrong
+                app.logger.exception("search index: the build at start failed")
+
+    threading.Thread(target=build, name="search-index", daemon=True).start()
 
 
 def _parameters() -> dict:
