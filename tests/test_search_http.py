@@ -7,6 +7,7 @@ faster, safer and cheaper transfer of remittances and foster financial inclusion
 
 from __future__ import annotations
 
+import time
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urljoin, urlparse
 
@@ -192,3 +193,22 @@ def test_every_page_has_a_search_box_that_works_without_scripts(built_server, pa
     assert boxes[0].get("method", "get").lower() == "get"
     assert "q" in boxes[0]["inputs"]
     assert page.scripts == 0
+
+
+def test_the_index_can_be_built_as_the_app_starts(fixture_release):
+    """SEARCH_INDEX_AT_START: the index exists before any request (a background thread)."""
+    from gcm_graph.serve import create_app
+    from gcm_graph.serve.http.search import EXTENSION_KEY
+
+    config = {"START_QUERY_POOL": False, "RELEASE_DIR": str(fixture_release)}
+    lazy = create_app(config)
+    eager = create_app({**config, "SEARCH_INDEX_AT_START": True})
+    give_up = time.monotonic() + TIMEOUT  # only a guard against a hang
+    while EXTENSION_KEY not in eager.extensions and time.monotonic() < give_up:
+        time.sleep(0.05)
+    fingerprint, index = eager.extensions[EXTENSION_KEY]
+    assert len(fingerprint) == 64
+    assert index.size > 0
+    assert EXTENSION_KEY not in lazy.extensions
+    body = lazy.test_client().get("/search?q=migration&format=json").get_json()
+    assert EXTENSION_KEY in lazy.extensions and body["total"] >= 1
