@@ -2,7 +2,7 @@
 
 `GET /search?q=TEXT` with optional filters `kind=` (repeatable: objective, action, principle,
 practice, instrument, goal, target, country), `objective=N`, `source=ID` (a named graph of the
-release: booklet, resolution, gfmd, idm, sdg-kos, countries, …) and `page=N` (20 hits a page).
+release that states the resource's kind: resolution, booklet, gfmd, idm, sdg-kos) and `page=N` (20 hits a page).
 HTML by default; JSON for `format=json` or an Accept header preferring application/json:
 {"query", "total", "page", "per_page", "kinds", "results": [{"iri", "kind", "label", "href",
 "snippet", "score"}]} where `snippet` is HTML (the text escaped, matches in <mark>) and `score`
