@@ -168,6 +168,7 @@ def test_markup_in_the_query_is_escaped(built_server):
         {"q": "x", "page": "0"},
         {"q": "x", "objective": "-1"},
         {"q": "x", "objective": "²"},
+        {"q": "x", "source": "nowhere"},
     ],
 )
 def test_bad_parameters_get_400_with_a_message(built_server, params):

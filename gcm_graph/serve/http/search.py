@@ -116,6 +116,9 @@ def search() -> Response:
     try:
         params = _parameters()
         index = search_index()
+        if params["source"] and params["source"] not in index.sources:
+            known = ", ".join(index.sources)
+            raise BadSearch(f"Unknown source {params['source'][:80]!r}; use one of: {known}.")
         page = params["page"] or 1
         results = index.search(
             params["q"],
