@@ -9,7 +9,7 @@ the embedded store, a raw N-Quads load or a remote endpoint.
 
 The FTS5 table has two columns, `title` (labels, notations, acronyms) and `body` (descriptions,
 commitments, impacts, lessons learned); `bm25()` ranks with a weight on the title, times a
-prior per kind (KIND_BOOST). The tokenizer
+prior per kind (KINDS). The tokenizer
 is `porter unicode61 remove_diacritics 2`: English stemming (remittance/remittances) and
 accent-insensitive matching (Mexico/México).
 
@@ -29,43 +29,22 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-__all__ = [
-    "KINDS",
-    "FullTextUnavailable",
-    "Hit",
-    "Results",
-    "SearchIndex",
-    "SearchQueryError",
-    "fts_query",
-    "snippet_html",
-]
-
 GCM = "https://w3id.org/gcm/ontology#"
 SDGO = "http://metadata.un.org/sdg/ontology#"
-# kind -> (class IRI, label shown for the kind, plural)
-KINDS: dict[str, tuple[str, str, str]] = {
-    "objective": (GCM + "Objective", "Objective", "Objectives"),
-    "action": (GCM + "Action", "Action", "Actions"),
-    "principle": (GCM + "GuidingPrinciple", "Guiding principle", "Guiding principles"),
-    "practice": (GCM + "Practice", "Practice", "Practices"),
-    "instrument": (GCM + "Instrument", "Instrument", "Instruments"),
-    "goal": (SDGO + "Goal", "SDG goal", "SDG goals"),
-    "target": (SDGO + "Target", "SDG target", "SDG targets"),
-    "country": (GCM + "Country", "Country", "Countries"),
+# kind -> (class IRI, label, plural, prior): the prior multiplies bm25, so that the Compact's own
+# text (objectives, principles, actions) comes before the SDG vocabulary and the instruments, and
+# those before the examples (practices) and countries.
+KINDS: dict[str, tuple[str, str, str, float]] = {
+    "objective": (GCM + "Objective", "Objective", "Objectives", 1.5),
+    "action": (GCM + "Action", "Action", "Actions", 1.2),
+    "principle": (GCM + "GuidingPrinciple", "Guiding principle", "Guiding principles", 1.3),
+    "practice": (GCM + "Practice", "Practice", "Practices", 1.0),
+    "instrument": (GCM + "Instrument", "Instrument", "Instruments", 1.1),
+    "goal": (SDGO + "Goal", "SDG goal", "SDG goals", 1.15),
+    "target": (SDGO + "Target", "SDG target", "SDG targets", 1.1),
+    "country": (GCM + "Country", "Country", "Countries", 1.0),
 }
 TITLE_WEIGHT = 10.0  # bm25 weight of the title column (the body's is 1)
-# A prior on kinds, multiplying bm25: the Compact's own text (objectives, principles, actions)
-# before the SDG vocabulary and instruments, and those before examples (practices) and countries.
-KIND_BOOST = {
-    "objective": 1.5,
-    "principle": 1.3,
-    "action": 1.2,
-    "goal": 1.15,
-    "target": 1.1,
-    "instrument": 1.1,
-    "practice": 1.0,
-    "country": 1.0,
-}
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
 SNIPPET_TOKENS = 24
@@ -83,29 +62,17 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 RESOURCE_QUERY = (
     PREFIXES
     + "SELECT DISTINCT ?r ?class ?g WHERE {\n  VALUES ?class { "
-    + " ".join(f"<{iri}>" for iri, _, _ in KINDS.values())
+    + " ".join(f"<{kind[0]}>" for kind in KINDS.values())
     + " }\n  GRAPH ?g { ?r a ?class }\n}"
 )
-TITLE_PREDICATES = (
-    "rdfs:label",
-    "skos:prefLabel",
-    "dcterms:title",
-    "skos:altLabel",
-    "skos:notation",
-    "gcm:acronym",
-)
-BODY_PREDICATES = (
-    "dcterms:description",
-    "gcm:impacts",
-    "gcm:lessonsLearned",
-    "gcm:geographicScope",
-    "dcterms:bibliographicCitation",
-)
+TITLE_PREDICATES = "rdfs:label skos:prefLabel dcterms:title skos:altLabel skos:notation gcm:acronym"
+BODY_PREDICATES = "dcterms:description gcm:impacts gcm:lessonsLearned gcm:geographicScope"
+BODY_PREDICATES += " dcterms:bibliographicCitation"
 # Every text of those predicates (in any graph); resources not indexed are skipped in Python.
 TEXT_QUERY = (
     PREFIXES
     + "SELECT ?r ?p ?text WHERE {\n  VALUES ?p { "
-    + " ".join(TITLE_PREDICATES + BODY_PREDICATES)
+    + f"{TITLE_PREDICATES} {BODY_PREDICATES}"
     + " }\n  GRAPH ?g { ?r ?p ?text }\n}"
 )
 # An objective's commitment text belongs to the objective's body.
@@ -304,12 +271,12 @@ class SearchIndex:
     def _load(self, select: Select) -> None:
         entries: dict[str, Entry] = {}
         graphs: dict[str, set[str]] = {}  # resource -> source ids (named graphs stating its type)
-        kind_of = {iri: kind for kind, (iri, _, _) in KINDS.items()}
+        kind_of = {iri: kind for kind, (iri, *_) in KINDS.items()}
         for resource, cls, graph in select(RESOURCE_QUERY):
             iri = _iri(resource)
             entries.setdefault(iri, Entry(iri, kind_of[_iri(cls)]))
             graphs.setdefault(iri, set()).add(_last_segment(_iri(graph)))
-        titles = {_expand(p) for p in TITLE_PREDICATES}
+        titles = {_expand(p) for p in TITLE_PREDICATES.split()}
         for resource, predicate, text in select(TEXT_QUERY):
             entry = entries.get(_iri(resource))
             if entry is not None and _is_literal(text):
@@ -341,7 +308,7 @@ class SearchIndex:
         )
         db.executemany(
             "INSERT INTO resource VALUES (?, ?, ?, ?, ?)",
-            [(ids[i], i, e.kind, e.label(), KIND_BOOST[e.kind]) for i, e in entries.items()],
+            [(ids[i], i, e.kind, e.label(), KINDS[e.kind][3]) for i, e in entries.items()],
         )
         db.executemany(
             "INSERT INTO text(rowid, title, body) VALUES (?, ?, ?)",

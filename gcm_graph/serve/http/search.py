@@ -210,7 +210,7 @@ def _page_context(index: SearchIndex, results: Results, params: dict, page: int)
         "json_href": _url(params) + "&format=json",
         "sources": index.sources,
         "objectives": index.objectives,
-        "kinds": [(kind, plural) for kind, (_, _, plural) in KINDS.items()],
+        "kinds": [(kind, names[2]) for kind, names in KINDS.items()],
     }
 
 
