@@ -9,9 +9,8 @@ the embedded store, a raw N-Quads load or a remote endpoint.
 
 The FTS5 table has two columns, `title` (labels, notations, acronyms) and `body` (descriptions,
 commitments, impacts, lessons learned); `bm25()` ranks with a weight on the title, times a
-prior per kind (KINDS). The tokenizer
-is `porter unicode61 remove_diacritics 2`: English stemming (remittance/remittances) and
-accent-insensitive matching (Mexico/México).
+prior per kind (KINDS). The tokenizer is `porter unicode61 remove_diacritics 2`: English
+stemming (remittance/remittances) and accent-insensitive matching (Mexico/México).
 
 User input never reaches FTS5 query syntax: `fts_query` keeps only word characters, quotes every
 term (phrases the user put in double quotes stay phrases) and makes the last term a prefix
@@ -26,6 +25,8 @@ import re
 import sqlite3
 import threading
 import time
+import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -47,6 +48,7 @@ KINDS: dict[str, tuple[str, str, str, float]] = {
 TITLE_WEIGHT = 10.0  # bm25 weight of the title column (the body's is 1)
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
+MAX_COMPLETIONS = 64  # indexed words OR-ed with the last, partial one
 SNIPPET_TOKENS = 24
 MARK_OPEN, MARK_CLOSE, ELLIPSIS = "\ue000", "\ue001", "\ue002"
 _SENTINELS = re.compile("[\ue000-\ue002]")
@@ -196,13 +198,15 @@ _TERM = re.compile(r"\w+")
 _PHRASE_OR_WORD = re.compile(r'"([^"]*)"|([^"\s]+)')
 
 
-def fts_query(text: str) -> str:
+def fts_query(text: str, completions: Callable[[str], list[str]] | None = None) -> str:
     """An FTS5 query matching every term of the user's text (AND), or "" if it has none.
 
     Only runs of word characters survive, each inside double quotes, so no operator, column
     filter, NEAR, `*`, `^` or parenthesis the user types is interpreted. A "quoted phrase" stays
     a phrase, and so does a word with inner punctuation (`10.c`, `e-mail`), as the tokenizer
-    splits it. The last term, when the text ends with a word character, is a prefix.
+    splits it. The last term, when the text ends with a word character, is a prefix; a single
+    word is also OR-ed with the indexed words it begins (`completions`), since the Porter stem
+    of a partial word ("migrati") need not begin the stem of the whole one ("migrat").
     """
     if len(text) > MAX_QUERY_CHARS:
         raise SearchQueryError(
@@ -216,8 +220,20 @@ def fts_query(text: str) -> str:
     if len(parts) > MAX_TERMS:
         raise SearchQueryError(f"Too many search terms (at most {MAX_TERMS}).")
     if parts and re.search(r"\w$", text):
-        parts[-1] += "*"
-    return " ".join(parts)
+        last = parts[-1][1:-1]
+        words = completions(last) if completions and " " not in last else []
+        parts[-1] = " OR ".join([f'"{last}"*', *(f'"{word}"' for word in words)])
+        if words:
+            parts[-1] = f"({parts[-1]})"
+    return " AND ".join(parts)
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, as the tokenizer compares words."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def snippet_html(marked: str) -> str:
@@ -263,6 +279,7 @@ class SearchIndex:
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self.sources: dict[str, str] = {}  # source id -> title
         self.objectives: list[int] = []
+        self._words: list[str] = []  # every indexed word, folded and sorted
         self._load(select)
         self.build_ms = (time.perf_counter() - started) * 1000
 
@@ -298,6 +315,11 @@ class SearchIndex:
             _last_segment(_iri(document)): _literal(title)[0]
             for document, title in select(SOURCE_TITLE_QUERY)
         }
+        texts = {iri: (e.title_text(), "\n".join(e.body)) for iri, e in entries.items()}
+        raw_words = set()
+        for title, body in texts.values():
+            raw_words.update(_TERM.findall(title), _TERM.findall(body))
+        self._words = sorted({fold(word) for word in raw_words})
         db = self._db
         db.executescript(
             f"""CREATE TABLE resource(
@@ -312,7 +334,7 @@ class SearchIndex:
         )
         db.executemany(
             "INSERT INTO text(rowid, title, body) VALUES (?, ?, ?)",
-            [(ids[iri], e.title_text(), "\n".join(e.body)) for iri, e in entries.items()],
+            [(ids[iri], title, body) for iri, (title, body) in texts.items()],
         )
         db.executemany("INSERT OR IGNORE INTO objective VALUES (?, ?)", objectives)
         db.executemany(
@@ -323,6 +345,17 @@ class SearchIndex:
         self.objectives = sorted({number for _, number in objectives})
         used = sorted({source for sources in graphs.values() for source in sources})
         self.sources = {source: document_titles.get(source, source) for source in used}
+
+    def completions(self, prefix: str) -> list[str]:
+        """Up to MAX_COMPLETIONS indexed words that begin with `prefix` (folded), in order."""
+        prefix = fold(prefix)
+        start = bisect_left(self._words, prefix)
+        found = []
+        for word in self._words[start : start + MAX_COMPLETIONS]:
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        return found
 
     @property
     def size(self) -> int:
@@ -344,8 +377,8 @@ class SearchIndex:
 
         Raises SearchQueryError for text that is too long; text without any word gives no hits.
         """
-        match = fts_query(text)
-        kinds = [k for k in kinds if k in KINDS]
+        match = fts_query(text, self.completions)
+        kinds = [k for k in dict.fromkeys(kinds) if k in KINDS]
         if not match:
             return Results(text, 0, [], {})
         where = ["text MATCH ?"]

@@ -152,7 +152,9 @@ def test_pages_do_not_overlap(index):
 @pytest.mark.parametrize("text", HOSTILE)
 def test_fts_syntax_typed_by_users_is_never_interpreted(index, text):
     query = fts_query(text)
-    assert re.fullmatch(r'(("[\w ]+"\*?) ?)*', query), query
+    term = r'"[\w ]+"\*?|\("\w+"\*( OR "\w+")*\)'
+    assert re.fullmatch(rf"(({term})( AND )?)*", query), query
+    assert re.fullmatch(rf"(({term})( AND )?)*", fts_query(text, index.completions)), query
     index.search(text)  # no sqlite3.OperationalError
 
 
@@ -166,10 +168,27 @@ def test_too_long_a_text_is_refused_with_a_message():
 def test_query_examples():
     assert fts_query("remit") == '"remit"*'
     assert fts_query("remittances ") == '"remittances"'
-    assert fts_query('"safe orderly" migr') == '"safe orderly" "migr"*'
+    assert fts_query('"safe orderly" migr') == '"safe orderly" AND "migr"*'
     assert fts_query("10.c") == '"10 c"*'
-    assert fts_query('a AND "b') == '"a" "AND" "b"*'
+    assert fts_query('a AND "b') == '"a" AND "AND" AND "b"*'
     assert fts_query("  ?! ") == ""
+    words = {"migrati": ["migration", "migrations"]}
+    assert fts_query("safe migrati", words.get) == (
+        '"safe" AND ("migrati"* OR "migration" OR "migrations")'
+    )
+
+
+@pytest.mark.parametrize("partial", ["remitta", "remittanc", "migrati", "Méxiq", "墨西"])
+def test_a_partial_word_finds_what_the_whole_word_finds(index, partial):
+    """The Porter stem of a partial word need not begin the whole word's stem ("remittanc" vs
+    "remitt"): the last word is also matched against the indexed words it begins."""
+    whole = {"remitta": "remittances", "remittanc": "remittance", "migrati": "migration"}
+    whole |= {"Méxiq": "Mexique", "墨西": "墨西哥"}
+    found = set(iris(index.search(partial, limit=1000)))
+    assert found >= set(iris(index.search(whole[partial] + " ", limit=1000)))  # not a prefix
+    completions = index.completions("MIGRATI")
+    assert {"migrating", "migration"} <= set(completions)
+    assert all(word.startswith("migrati") for word in completions)
 
 
 # --- snippets: escaped text, our marks only -------------------------------------------------
