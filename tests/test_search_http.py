@@ -213,3 +213,21 @@ def test_the_index_can_be_built_as_the_app_starts(fixture_release):
     assert EXTENSION_KEY not in lazy.extensions
     body = lazy.test_client().get("/search?q=migration&format=json").get_json()
     assert EXTENSION_KEY in lazy.extensions and body["total"] >= 1
+
+
+def test_results_are_gzipped_and_revalidated(built_server):
+    params = {"q": "migrants", "format": "json"}
+    response = requests.get(
+        built_server.url + "search",
+        params=params,
+        headers={"Accept-Encoding": "gzip"},
+        timeout=TIMEOUT,
+    )
+    assert response.headers["Content-Encoding"] == "gzip"
+    again = requests.get(
+        built_server.url + "search",
+        params=params,
+        headers={"If-None-Match": response.headers["ETag"]},
+        timeout=TIMEOUT,
+    )
+    assert again.status_code == 304

@@ -31,6 +31,7 @@ from ...search import (
     SearchQueryError,
     store_select,
 )
+from .. import compress
 
 bp = Blueprint("search", __name__)
 
@@ -109,6 +110,7 @@ def _wants_json() -> bool:
 
 
 @bp.get("/search")
+@compress.compressed()
 def search() -> Response:
     from ..pages import finish, html
 
