@@ -31,7 +31,9 @@ from ...search import (
     SearchQueryError,
     store_select,
 )
-from .. import compress
+from .compression import compress
+from .responses import finish, html
+from .site import current
 
 bp = Blueprint("search", __name__)
 
@@ -47,8 +49,6 @@ class BadSearch(ValueError):
 
 def search_index() -> SearchIndex:
     """The index of the app's release, built on first use (one build at a time)."""
-    from ..site import current
-
     release = current().release
     cached = current_app.extensions.get(EXTENSION_KEY)
     if cached is not None and cached[0] == release.fingerprint:
@@ -112,8 +112,6 @@ def _wants_json() -> bool:
 @bp.get("/search")
 @compress.compressed()
 def search() -> Response:
-    from ..pages import finish, html
-
     as_json = _wants_json()
     try:
         params = _parameters()
@@ -147,8 +145,6 @@ def search() -> Response:
 
 
 def _href(iri: str) -> str | None:
-    from ..site import current
-
     return current().linker().href(iri)
 
 
@@ -217,8 +213,6 @@ def _page_context(index: SearchIndex, results: Results, params: dict, page: int)
 
 
 def _error(status: int, message: str, as_json: bool) -> Response:
-    from ..pages import html
-
     if as_json:
         body = json.dumps({"error": message}, ensure_ascii=False)
         response = Response(body, status=status, content_type="application/json")
