@@ -156,7 +156,7 @@ class QueryPool:
                 if self._closed:
                     raise PoolBusy
                 while self._idle:
-                    candidate = self._idle.popleft()
+                    candidate = self._idle.pop()  # the last one back: its caches are warm
                     if self._exitcode(candidate) is None and not candidate.doomed:
                         candidate.busy = True
                         return candidate
