@@ -192,21 +192,44 @@ def test_a_worker_that_grew_is_recycled_and_its_memory_comes_back() -> None:
         assert ask(server).status_code == 200
 
 
+OOM = b"...\nmemory allocation of 600 bytes failed\n"  # what Rust writes before it aborts
+PANIC = b"thread '<unnamed>' panicked at smallsort.rs:854:5:\nuser-provided comparison function"
+
+
 @pytest.mark.parametrize(
-    ("exitcode", "memory_mb", "words", "memory"),
+    ("exitcode", "memory_mb", "last_words", "words", "memory"),
     [
-        (-signal.SIGKILL, 400, "killed by signal SIGKILL", False),  # kill -9, the OOM killer
-        (-signal.SIGABRT, 400, "more than the 400 MiB a query worker may use", True),
-        (-signal.SIGABRT, None, "killed by signal SIGABRT", False),  # no cap: not memory
-        (1, 400, "exited with status 1", False),
+        (-signal.SIGKILL, 400, b"", "killed by signal SIGKILL", False),  # kill -9, OOM killer
+        (-signal.SIGABRT, 400, OOM, "more than the 400 MiB a query worker may use", True),
+        (-signal.SIGABRT, 400, PANIC, "killed by signal SIGABRT", False),  # a panic: not memory
+        (-signal.SIGABRT, None, OOM, "killed by signal SIGABRT", False),  # no cap: not ours
+        (1, 400, b"", "exited with status 1", False),
     ],
 )
 def test_the_cause_of_death_blames_memory_only_for_the_memory_limit(
-    exitcode: int, memory_mb: int | None, words: str, memory: bool
+    exitcode: int, memory_mb: int | None, last_words: bytes, words: str, memory: bool
 ) -> None:
     from gcm_graph.serve.query.pool import death_cause
 
-    cause, blamed = death_cause(exitcode, memory_mb)
+    cause, blamed = death_cause(exitcode, memory_mb, last_words)
     assert words in cause
     assert blamed is memory
     assert ("memory" in cause or "MiB" in cause) is memory
+
+
+@SLOW
+def test_a_query_that_crashes_the_evaluator_is_not_blamed_on_memory() -> None:
+    """pyoxigraph 0.5 aborts (a Rust panic: its ORDER BY comparison is not a total order over
+    these mixed terms) on this query over the real release. The worker dies by SIGABRT, as it
+    would under its memory cap, but its last words say otherwise: 502, not a memory message;
+    the next query is answered. (Should pyoxigraph answer it one day, 200 is right too.)"""
+    release = FIXTURE_RELEASE.parent.parent.parent / "build"
+    if not (release / "gcm.nq").is_file():
+        pytest.skip("build/gcm.nq not built yet (run `gcm-graph build`)")
+    crash = "SELECT ?s ?o ?o2 { ?s ?p ?o . ?s ?p2 ?o2 } ORDER BY ?o ?o2 LIMIT 1"
+    with serving("--release", str(release), "--workers", "1") as server:
+        response = requests.get(server.url + "sparql", params={"query": crash}, timeout=GUARD_S)
+        if response.status_code != 200:
+            assert response.status_code == 502, response.text
+            assert "SIGABRT" in response.text and "memory" not in response.text, response.text
+        assert ask(server).status_code == 200
