@@ -80,8 +80,20 @@ def busiest(pids: set[int], interval: float = 0.5) -> int:
     return max(pids, key=lambda p: cpu_ticks(p) - before[p])
 
 
+def wait_until_quiet(pids: set[int], interval: float = 0.3, guard_s: float = 120.0) -> None:
+    """Until none of `pids` works (a replacement worker loading the release would otherwise be
+    the busiest process and be taken for the one running the query)."""
+    until = time.monotonic() + guard_s
+    while time.monotonic() < until:
+        before = {p: cpu_ticks(p) for p in pids}
+        time.sleep(interval)
+        if all(cpu_ticks(p) - before[p] <= 2 for p in pids):
+            return
+
+
 def kill_query_worker_round(server) -> dict:
     workers_before = query_workers(server.pid)
+    wait_until_quiet(workers_before)
     result: dict = {}
 
     def long_query() -> None:

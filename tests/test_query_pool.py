@@ -23,7 +23,7 @@ from conftest import FIXTURE_RELEASE
 
 from testing.processes import children, command_line, wait_until_busy, wait_until_gone
 
-pytestmark = pytest.mark.slow
+SLOW = pytest.mark.slow
 
 ASK = "ASK { ?s ?p ?o }"
 CROSS_JOIN = (  # 43**6 rows to count: minutes of work, never answered within a test
@@ -63,6 +63,7 @@ def started(*options: str) -> Iterator[Serving]:
         yield server
 
 
+@SLOW
 def test_an_idle_worker_killed_is_replaced_and_nobody_notices() -> None:
     with started("--workers", "2") as server:
         workers = wait_for_workers(server, lambda w: len(w) == 2, "two workers")
@@ -84,6 +85,7 @@ def test_an_idle_worker_killed_is_replaced_and_nobody_notices() -> None:
         assert replaced - workers  # a new process took its place
 
 
+@SLOW
 def test_every_worker_killed_the_service_comes_back() -> None:
     """With no worker left, queries wait for the replacements instead of failing for good."""
     with started("--workers", "2") as server:
@@ -99,6 +101,7 @@ def test_every_worker_killed_the_service_comes_back() -> None:
         assert not workers & query_workers(server)
 
 
+@SLOW
 def test_a_busy_worker_killed_its_client_is_told_others_are_answered() -> None:
     with started("--workers", "2", "--deadline", "3600") as server:
         workers = wait_for_workers(server, lambda w: len(w) == 2, "two workers")
@@ -145,6 +148,7 @@ def test_a_busy_worker_killed_its_client_is_told_others_are_answered() -> None:
         wait_for_workers(server, lambda w: len(w) == 2 and busy not in w, "a replacement")
 
 
+@SLOW
 def test_the_deadline_still_stops_a_runaway_query() -> None:
     with started("--workers", "1", "--deadline", "1") as server:
         (worker,) = wait_for_workers(server, lambda w: len(w) == 1, "one worker")
@@ -157,6 +161,7 @@ def test_the_deadline_still_stops_a_runaway_query() -> None:
         assert ask(server).status_code == 200
 
 
+@SLOW
 def test_a_worker_is_recycled_after_its_number_of_queries() -> None:
     with started("--workers", "1", "--worker-max-queries", "3") as server:
         (first,) = wait_for_workers(server, lambda w: len(w) == 1, "one worker")
@@ -172,6 +177,7 @@ def test_a_worker_is_recycled_after_its_number_of_queries() -> None:
         wait_for_workers(server, lambda w: len(w) == 1 and second not in w, "recycled again")
 
 
+@SLOW
 def test_a_worker_that_grew_is_recycled_and_its_memory_comes_back() -> None:
     """Recycling by memory only (the query count is out of reach): a worker whose resident size
     grew past the bound (0 MiB here: any growth) is replaced, and the process that held the
@@ -183,4 +189,47 @@ def test_a_worker_that_grew_is_recycled_and_its_memory_comes_back() -> None:
         response = requests.get(server.url + "sparql", params={"query": hungry}, timeout=TIMEOUT)
         assert response.status_code == 200, response.text
         wait_until_gone(first)
+        assert ask(server).status_code == 200
+
+
+OOM = b"...\nmemory allocation of 600 bytes failed\n"  # what Rust writes before it aborts
+PANIC = b"thread '<unnamed>' panicked at smallsort.rs:854:5:\nuser-provided comparison function"
+
+
+@pytest.mark.parametrize(
+    ("exitcode", "memory_mb", "last_words", "words", "memory"),
+    [
+        (-signal.SIGKILL, 400, b"", "killed by signal SIGKILL", False),  # kill -9, OOM killer
+        (-signal.SIGABRT, 400, OOM, "more than the 400 MiB a query worker may use", True),
+        (-signal.SIGABRT, 400, PANIC, "killed by signal SIGABRT", False),  # a panic: not memory
+        (-signal.SIGABRT, None, OOM, "killed by signal SIGABRT", False),  # no cap: not ours
+        (1, 400, b"", "exited with status 1", False),
+    ],
+)
+def test_the_cause_of_death_blames_memory_only_for_the_memory_limit(
+    exitcode: int, memory_mb: int | None, last_words: bytes, words: str, memory: bool
+) -> None:
+    from gcm_graph.serve.query.pool import death_cause
+
+    cause, blamed = death_cause(exitcode, memory_mb, last_words)
+    assert words in cause
+    assert blamed is memory
+    assert ("memory" in cause or "MiB" in cause) is memory
+
+
+@SLOW
+def test_a_query_that_crashes_the_evaluator_is_not_blamed_on_memory() -> None:
+    """pyoxigraph 0.5 aborts (a Rust panic: its ORDER BY comparison is not a total order over
+    these mixed terms) on this query over the real release. The worker dies by SIGABRT, as it
+    would under its memory cap, but its last words say otherwise: 502, not a memory message;
+    the next query is answered. (Should pyoxigraph answer it one day, 200 is right too.)"""
+    release = FIXTURE_RELEASE.parent.parent.parent / "build"
+    if not (release / "gcm.nq").is_file():
+        pytest.skip("build/gcm.nq not built yet (run `gcm-graph build`)")
+    crash = "SELECT ?s ?o ?o2 { ?s ?p ?o . ?s ?p2 ?o2 } ORDER BY ?o ?o2 LIMIT 1"
+    with serving("--release", str(release), "--workers", "1") as server:
+        response = requests.get(server.url + "sparql", params={"query": crash}, timeout=GUARD_S)
+        if response.status_code != 200:
+            assert response.status_code == 502, response.text
+            assert "SIGABRT" in response.text and "memory" not in response.text, response.text
         assert ask(server).status_code == 200

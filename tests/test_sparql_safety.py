@@ -6,7 +6,9 @@ must not receive anything.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import threading
 import time
@@ -254,29 +256,35 @@ def test_configured_query_length_limit(small_server: LiveServer) -> None:
     assert "at most 500" in response.text
 
 
-def test_full_pool_answers_503(small_server: LiveServer) -> None:
+def test_full_pool_answers_503(fixture_release: Path) -> None:
     """The only worker is stuck in a runaway query: a new query is turned away after the queue
-    wait (0.5 s here), with Retry-After, instead of hanging; nothing of it runs."""
-    runaway = threading.Thread(
-        target=requests.get,
-        args=(small_server.sparql,),
-        kwargs={"params": {"query": CROSS_JOIN}, "timeout": TIMEOUT},
-        daemon=True,
-    )
-    runaway.start()
-    wait_until_busy(descendants(small_server.pid))  # the only worker is on the cross join
-    started = time.monotonic()
-    response = requests.get(
-        small_server.sparql, params={"query": COUNT + " # waits"}, timeout=TIMEOUT
-    )
-    waited = time.monotonic() - started
-    runaway.join(timeout=TIMEOUT)
-    assert response.status_code == 503, response.text
-    assert response.headers["Retry-After"] == "5"
-    assert "busy" in response.text
-    assert waited >= 0.5  # it waited its queue time (no upper bound: machines are slow)
-    # once the runaway query is stopped, the (replaced) worker answers again
-    assert requests.get(small_server.sparql, params={"query": COUNT}, timeout=TIMEOUT).ok
+    wait (0.5 s here), with Retry-After, instead of hanging; nothing of it runs. (Its own server,
+    whose deadline outlasts the test: the runaway query must still run during the wait; it is
+    ended by killing its worker, whose replacement then answers.)"""
+    with start_server(fixture_release, deadline=3600.0, workers=1, QUEUE_TIMEOUT_S=0.5) as server:
+        answers: list[requests.Response] = []
+        runaway = threading.Thread(
+            target=lambda: answers.append(
+                requests.get(server.sparql, params={"query": CROSS_JOIN}, timeout=GUARD_S)
+            ),
+            daemon=True,
+        )
+        runaway.start()
+        busy = wait_until_busy(descendants(server.pid))  # the only worker is on the cross join
+        started = time.monotonic()
+        response = requests.get(
+            server.sparql, params={"query": COUNT + " # waits"}, timeout=TIMEOUT
+        )
+        waited = time.monotonic() - started
+        assert response.status_code == 503, response.text
+        assert response.headers["Retry-After"] == "5"
+        assert "busy" in response.text
+        assert waited >= 0.5  # it waited its queue time (no upper bound: machines are slow)
+        os.kill(busy, signal.SIGKILL)
+        runaway.join(timeout=GUARD_S)
+        assert answers[0].status_code == 502, answers[0].text
+        # once the runaway query is stopped, the (replaced) worker answers again
+        assert requests.get(server.sparql, params={"query": COUNT}, timeout=TIMEOUT).ok
 
 
 def test_etag_follows_the_release(live_server: LiveServer, small_server: LiveServer) -> None:

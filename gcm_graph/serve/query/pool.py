@@ -19,7 +19,9 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -42,6 +44,7 @@ MAX_BACKOFF_S = 10.0  # longest pause between restarts of workers that die while
 class _Worker:
     process: BaseProcess
     conn: Connection
+    stderr: Connection  # read end of the worker's standard error
     pid: int | None = None
     ready: bool = False  # warm: has said READY
     busy: bool = False  # a query thread holds it
@@ -51,17 +54,25 @@ class _Worker:
     queries: int = 0
     warm_rss: int = 0
     sandboxed: bool = False
+    last_words: bytes = b""  # the end of what it wrote on standard error
 
 
-def death_cause(exitcode: int | None, memory_mb: int | None) -> tuple[str, bool]:
-    """How a worker ended, in words, and whether it was its memory limit."""
+ALLOCATION_FAILED = re.compile(rb"memory allocation of \d+ bytes failed")  # Rust's last words
+STDERR_TAIL = 4096  # bytes of a worker's standard error kept to read its last words
+
+
+def death_cause(
+    exitcode: int | None, memory_mb: int | None, last_words: bytes = b""
+) -> tuple[str, bool]:
+    """How a worker ended, in words, and whether it was its memory limit: an allocation that
+    failed under the worker's address-space cap (RLIMIT_AS) makes the Rust evaluator say so on
+    standard error and abort. Any other abort (a panic) or signal is not blamed on memory."""
     if exitcode is None:
         return "the query worker stopped answering", False
     if exitcode < 0:
         number = -exitcode
         name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
-        if number == signal.SIGABRT and memory_mb:
-            # an allocation failing under RLIMIT_AS aborts the Rust evaluator
+        if number == signal.SIGABRT and memory_mb and ALLOCATION_FAILED.search(last_words):
             return f"the query needed more than the {memory_mb} MiB a query worker may use", True
         return f"the query worker process was killed by signal {name}", False
     return f"the query worker process exited with status {exitcode}", False
@@ -125,11 +136,6 @@ class QueryPool:
         finally:
             self._give_back(chosen, rss)
 
-    def worker_pids(self) -> list[int]:
-        """The process ids of the warm workers (for /healthz and operators)."""
-        with self._lock:
-            return [w.pid for w in self._all if w.ready and not w.doomed and w.pid]
-
     def close(self) -> None:
         with self._lock:
             if self._closed:
@@ -142,6 +148,7 @@ class QueryPool:
         with self._lock:
             for w in everyone:
                 w.conn.close()
+                w.stderr.close()
                 if self._exitcode(w) is None:
                     w.process.kill()
             for w in everyone:
@@ -156,7 +163,7 @@ class QueryPool:
                 if self._closed:
                     raise PoolBusy
                 while self._idle:
-                    candidate = self._idle.popleft()
+                    candidate = self._idle.pop()  # the last one back: its caches are warm
                     if self._exitcode(candidate) is None and not candidate.doomed:
                         candidate.busy = True
                         return candidate
@@ -176,6 +183,10 @@ class QueryPool:
                 return answer, rss
         except (EOFError, OSError):  # the pipe broke: the worker is gone
             ready = [chosen.process.sentinel]
+        except BaseException:  # e.g. an answer that cannot be unpickled: never reuse the worker
+            chosen.doomed = True
+            chosen.process.kill()
+            raise
         chosen.doomed = True
         if not ready:  # the deadline passed first
             log.info("query worker %s stopped at the %g s deadline", chosen.pid, deadline)
@@ -183,7 +194,8 @@ class QueryPool:
             raise DeadlineExceeded
         wait([chosen.process.sentinel], timeout=5)  # the forkserver reports its exit status
         with self._lock:
-            cause, memory = death_cause(self._exitcode(chosen), self._memory_mb)
+            self._drain_stderr(chosen)
+            cause, memory = death_cause(self._exitcode(chosen), self._memory_mb, chosen.last_words)
         log.warning("query worker %s died while answering: %s", chosen.pid, cause)
         raise WorkerDied(cause, memory=memory)
 
@@ -234,6 +246,8 @@ class QueryPool:
             watched: dict[object, tuple[_Worker, str]] = {}
             for w in self._all:
                 watched[w.process.sentinel] = (w, "exit")
+                if not w.stderr.closed:
+                    watched[w.stderr] = (w, "stderr")
                 if not w.ready and not w.conn.closed:
                     watched[w.conn] = (w, "ready")
             missing = self._missing()
@@ -252,6 +266,8 @@ class QueryPool:
                 w, event = watched[handle]
                 if event == "ready":
                     self._on_ready(w)
+                elif event == "stderr":
+                    self._drain_stderr(w)
                 else:
                     self._on_exit(w)
             self._stop_replaced()
@@ -277,12 +293,37 @@ class QueryPool:
 
     def _start(self) -> _Worker:
         mine, theirs = self._context.Pipe()
+        stderr, their_stderr = self._context.Pipe(duplex=False)
         process = self._context.Process(
-            target=worker.main, args=(theirs, *self._args), name="gcm-query-worker", daemon=True
+            target=worker.main,
+            args=(theirs, their_stderr, *self._args),
+            name="gcm-query-worker",
+            daemon=True,
         )
         process.start()
         theirs.close()
-        return _Worker(process, mine, pid=process.pid)
+        their_stderr.close()
+        os.set_blocking(stderr.fileno(), False)
+        return _Worker(process, mine, stderr, pid=process.pid)
+
+    def _drain_stderr(self, w: _Worker) -> None:
+        """Pass on what the worker wrote on standard error, keep its end (lock held)."""
+        if w.stderr.closed:
+            return
+        while True:
+            try:
+                chunk = os.read(w.stderr.fileno(), 65536)
+            except BlockingIOError:
+                return
+            except OSError:
+                chunk = b""
+            if not chunk:  # the worker is gone and everything is read
+                w.stderr.close()
+                return
+            w.last_words = (w.last_words + chunk)[-STDERR_TAIL:]
+            with suppress(OSError, ValueError):
+                sys.stderr.buffer.write(chunk)
+                sys.stderr.flush()
 
     def _on_ready(self, w: _Worker) -> None:
         try:
@@ -298,6 +339,8 @@ class QueryPool:
     def _on_exit(self, w: _Worker) -> None:
         if w.gone:
             return
+        self._drain_stderr(w)
+        w.stderr.close()  # all it wrote before it ended has been read
         w.gone = w.doomed = True
         self._all.remove(w)
         if w in self._idle:
@@ -313,11 +356,11 @@ class QueryPool:
             log.error(
                 "query worker %s died while starting (%s); next start in %.1f s",
                 w.pid,
-                death_cause(self._exitcode(w), self._memory_mb)[0],
+                death_cause(self._exitcode(w), self._memory_mb, w.last_words)[0],
                 backoff,
             )
         else:
-            cause = death_cause(self._exitcode(w), self._memory_mb)[0]
+            cause = death_cause(self._exitcode(w), self._memory_mb, w.last_words)[0]
             log.warning("query worker %s is gone (%s); replacing it", w.pid, cause)
 
     def _stop_replaced(self) -> None:

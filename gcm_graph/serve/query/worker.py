@@ -67,8 +67,15 @@ def resident_bytes() -> int:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def main(conn: Connection, release_dir: str, sandbox: bool, memory_mb: int | None) -> None:
-    """The worker process: get warm, say so, answer jobs until the pool closes the pipe."""
+def main(
+    conn: Connection, stderr: Connection, release_dir: str, sandbox: bool, memory_mb: int | None
+) -> None:
+    """The worker process: get warm, say so, answer jobs until the pool closes the pipe.
+
+    Its standard error goes to `stderr`, a pipe the pool reads: the pool passes the text on to
+    its own standard error and keeps the last of it, where the allocator says why it aborted."""
+    os.dup2(stderr.fileno(), 2)
+    stderr.close()
     # Ctrl-C in a terminal reaches the whole process group: the web process stops the pool, the
     # workers must not die first with a traceback. SIGTERM and SIGKILL end a worker at once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
