@@ -32,8 +32,9 @@ from pyoxigraph import NamedNode, Store, Triple, serialize
 
 from . import compress, formats, site
 from .describe import MAX_DESCRIPTION_TRIPLES, Description, notations, subject_labels
+from .editor import editor_page
 from .formats import Format
-from .queryform import run_for_page
+from .page_extras import enrich
 from .store import PREFIX_MAP
 from .views import ResourcePage, Viewer, resource_page
 
@@ -47,8 +48,13 @@ bp = Blueprint(
 
 DOCUMENT_KINDS: tuple[formats.Kind, ...] = ("graph", "page")
 CACHE_CONTROL = "public, max-age=300"
+# Scripts from our origin only (no inline script, no eval): the editor and the network view are
+# vendored under /assets/vendor/. 'unsafe-inline' styles: YASGUI (CodeMirror, DataTables, its
+# column resizer) writes style attributes and a <style> element at run time; a style cannot run
+# code, and nothing may be loaded from another origin either way.
 CSP = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; connect-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 Twin = Callable[[str], str]  # extension -> URL of that twin
@@ -150,26 +156,11 @@ def home() -> Response:
 @bp.route("/query", methods=["GET", "POST"])
 @compress.compressed()
 def query() -> Response:
-    """The query form; with a query (or `example=NAME`), its results as a table."""
-    s = site.current()
-    text = request.values.get("query", "")
-    example = s.example(request.values.get("example", ""))
-    if example is not None and not text.strip():
-        text = example.text
-    result, error, status = (
-        run_for_page(text, s.linker(), s.term_labels()) if text.strip() else (None, None, 200)
-    )
-    response = html(
-        "query.html",
-        status=status,
-        query_text=text,
-        result=result,
-        error=error,
-        examples=s.examples(),
-        sparql_url=f"{request.script_root}/sparql",
-    )
+    """The query editor (editor.py); with a query (or `example=NAME`), also its no-script table."""
+    response, status, text = editor_page()
     if request.method == "POST" or status != 200:
         response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = CSP
         return response
     return finish(response, "query", text)
 
@@ -284,6 +275,8 @@ def build_page(description: Description, store: Store) -> ResourcePage:
             labels[iri] = f"{notation} {labels[iri]}"
     viewer = Viewer(s.linker(), labels, s.term_labels())
     subjects = [t.subject for t in description.incoming if isinstance(t.subject, NamedNode)]
-    return resource_page(
+    page = resource_page(
         description, viewer, subject_labels(store, subjects), MAX_DESCRIPTION_TRIPLES
     )
+    enrich(page, store, viewer.linker)
+    return page

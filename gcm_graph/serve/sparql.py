@@ -43,6 +43,13 @@ def query_pool() -> QueryPool:
 @bp.route("/sparql", methods=["GET", "POST"])
 @compress.compressed()  # gzip when asked; the ETag then becomes "<etag>:gzip" (see _matching_tag)
 def endpoint() -> Response:
+    from .editor import editor_page, wants_editor  # editor -> queryform -> this module
+
+    if wants_editor(request):  # a browser: the query editor, with the query given if any
+        from .pages import finish
+
+        response, _status, text = editor_page()
+        return finish(response, "sparql-editor", text)
     try:
         query, params = _read_request(request)
         if query is None:

@@ -22,13 +22,14 @@ import threading
 import time
 from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
 
 from . import formats
+from .prefixes import declare_standard_prefixes, explain_syntax_error
 from .store import NQUADS_FILE, PREFIX_MAP, load_store
 
 log = logging.getLogger(__name__)
@@ -133,10 +134,14 @@ def ping() -> tuple[int, bool]:
 def execute(job: QueryJob) -> QueryAnswer:
     """Run one query in this worker and serialise its answer (or an error status and message)."""
     assert _STORE is not None, "init_worker did not run"
+    query, added = declare_standard_prefixes(job.query, PREFIX_MAP)
     try:
-        return _answer(_STORE, job)
+        return _answer(_STORE, replace(job, query=query))
     except SyntaxError as error:
-        return _error(400, f"Malformed query: {error}")
+        return _error(
+            400,
+            f"Malformed query: {explain_syntax_error(str(error), added, job.query, PREFIX_MAP)}",
+        )
     except _ResultTooLarge:
         limit = job.max_result_bytes / (1024 * 1024)
         return _error(422, f"The result is larger than {limit:g} MiB; add a LIMIT or narrow it.")
