@@ -204,3 +204,34 @@ def test_provenance_is_grouped_by_document(built_server: LiveServer):
     resolution = provenance.split("Resolution adopted", 1)[1].split("</dd>", 1)[0]
     firsts = [int(n) for n in re.findall(r">lines? (\d+)", resolution)]
     assert firsts == sorted(firsts) and len(firsts) >= 2
+
+
+def test_shapes_page_is_a_table_with_the_turtle_downloadable(built_server: LiveServer):
+    page = get(built_server, "/shapes")
+    assert page.status_code == 200
+    assert "<pre>" not in page.text  # no wall of Turtle
+    core = page.text.split('id="shapes-core"', 1)[1].split("</table>", 1)[0]
+    objective = core.split('id="gcmsh-ObjectiveShape"', 1)[1].split("</tbody>", 1)[0]
+    assert "targetClass gcm:Objective" in objective
+    number_row = re.search(
+        r"<code>gcm:number</code></td><td class=\"count\">([^<]*)</td><td>(.*?)</td>", objective
+    )
+    assert number_row.group(1) == "1..1"
+    assert "minInclusive 1" in number_row.group(2) and "maxInclusive 23" in number_row.group(2)
+    assert 'href="/shapes/core.ttl"' in page.text
+    turtle = get(built_server, "/shapes/core.ttl", accept="text/turtle")
+    assert (
+        turtle.headers["Content-Type"].startswith("text/turtle")
+        and "gcmsh:ObjectiveShape" in turtle.text
+    )
+
+
+def test_claims_are_named_not_shown_as_paths(built_server: LiveServer):
+    page = get(built_server, "/instrument/addis-ababa-action-agenda.html")
+    assert page.status_code == 200
+    assert ">claim/" not in page.text
+    named = re.findall(r'href="/claim/[^"]+"[^>]*>([^<]+)</a>', page.text)
+    assert "Adoption year 2015, per gfmd line 106" in named
+    # Listed in numeric line order (line 106 < 120 < 252 < 652), not as text.
+    lines = [int(m) for m in re.findall(r"per gfmd line (\d+)", " ".join(named))]
+    assert lines == sorted(lines)

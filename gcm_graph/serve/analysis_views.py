@@ -158,6 +158,11 @@ def network_json(release_dir: Path, linker: Linker) -> dict | None:
     if not nodes:
         return None
     edges = _read_csv(release_dir / GRAPHS / "objective-projection-edges.csv")
+    target_names = {
+        row["code"]: row["name"]
+        for row in _read_csv(release_dir / GRAPHS / "objective-target-nodes.csv")
+        if row.get("kind") == "target"
+    }
     elements: list[dict] = []
     for node in sorted(nodes, key=lambda n: int(n["number"] or 0)):
         elements.append(
@@ -187,6 +192,7 @@ def network_json(release_dir: Path, linker: Linker) -> dict | None:
                     "weight": int(edge["weight"]),
                     "jaccard": float(edge["jaccard"]),
                     "shared": shared,
+                    "shared_labels": [f"{c} {target_names.get(c, '')}".strip() for c in shared],
                     "label": f"{edge['source_label']} – {edge['target_label']}: "
                     f"{len(shared)} shared target(s): {', '.join(shared)}",
                 },

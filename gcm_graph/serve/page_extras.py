@@ -19,6 +19,7 @@ from .views import Linker, ResourcePage
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 IN_SOURCE = IN_SOURCE_NODE.value
+LISTED_IN_HIERARCHY = {SKOS + "narrower", SKOS + "hasTopConcept"}
 CONCEPT_TYPES = {SKOS + "Concept", SKOS + "ConceptScheme"}
 ACTIONS = (
     f"PREFIX gcm: <{ONTOLOGY_NS}>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
@@ -27,6 +28,40 @@ ACTIONS = (
     '  OPTIONAL { ?action dcterms:description ?text FILTER (lang(?text) = "en" || lang(?text) = "") }\n'
     "}"
 )
+
+
+CLAIMS = (
+    f"PREFIX gcm: <{ONTOLOGY_NS}>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
+    "PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+    "SELECT ?claim ?property ?value ?source (MIN(?line) AS ?first) WHERE {\n"
+    "  VALUES ?claim { %(claims)s }\n"
+    "  ?claim a gcm:Claim ; gcm:claimProperty ?property ; gcm:claimValue ?value .\n"
+    "  OPTIONAL { ?claim dcterms:source ?source }\n"
+    "  OPTIONAL { ?claim prov:wasDerivedFrom/gcm:firstLine ?line }\n"
+    "} GROUP BY ?claim ?property ?value ?source"
+)
+
+
+def claim_labels(
+    store: Store, iris: list[NamedNode], term_labels: dict[str, str]
+) -> dict[str, str]:
+    """Names for claims (which have no label of their own): 'adoption year 2015, per gfmd line
+    106' rather than the path `claim/addis-ababa-action-agenda-adoption-gfmd-2015-line-106`."""
+    claims = sorted({i.value for i in iris if "/claim/" in i.value})
+    if not claims:
+        return {}
+    values = " ".join(f"<{NamedNode(c).value}>" for c in claims)
+    solutions = store.query(CLAIMS % {"claims": values})
+    assert isinstance(solutions, QuerySolutions)
+    found = {}
+    for s in solutions:
+        prop = s["property"].value
+        what = term_labels.get(prop) or prop.rpartition("#")[2]
+        source = s["source"].value.rstrip("/").rpartition("/")[2] if s["source"] else ""
+        where = " ".join(p for p in (source, f"line {s['first'].value}" if s["first"] else "") if p)
+        text = f"{what} {s['value'].value}" + (f", per {where}" if where else "")
+        found[s["claim"].value] = text[:1].upper() + text[1:]
+    return found
 
 
 @dataclass
@@ -68,6 +103,10 @@ def enrich(page: ResourcePage, store: Store, linker: Linker) -> None:
             for row in hierarchy.children:
                 for objective in row.objectives:
                     objective.href = linker.href(objective.iri)
+            # The table lists the narrower concepts: not again among the properties.
+            page.properties = [
+                row for row in page.properties if row.predicate.iri not in LISTED_IN_HIERARCHY
+            ]
         page.hierarchy = hierarchy
     if ONTOLOGY_NS + "SourceSpan" in types:
         page.excerpt = excerpt = span_excerpt(store, NamedNode(page.iri))

@@ -34,7 +34,7 @@ from . import compress, formats, site
 from .describe import MAX_DESCRIPTION_TRIPLES, Description, notations, subject_labels
 from .editor import editor_page
 from .formats import Format
-from .page_extras import enrich
+from .page_extras import claim_labels, enrich
 from .store import PREFIX_MAP
 from .views import ResourcePage, Viewer, resource_page
 
@@ -189,7 +189,9 @@ def ontology(ext: str) -> Response:
 @bp.get("/shapes")
 @compress.compressed()
 def shapes() -> Response:
-    found = site.current().shapes()
+    from .shapes_view import shape_views
+
+    found = [{**s, "views": shape_views(s["path"])} for s in site.current().shapes()]
     return finish(html("shapes.html", shapes=found), "shapes", *(s["digest"] for s in found))
 
 
@@ -273,10 +275,12 @@ def build_page(description: Description, store: Store) -> ResourcePage:
     for iri, notation in notations(store, linked).items():
         if iri != description.resource.value and iri in labels:
             labels[iri] = f"{notation} {labels[iri]}"
-    viewer = Viewer(s.linker(), labels, s.term_labels())
     subjects = [t.subject for t in description.incoming if isinstance(t.subject, NamedNode)]
+    named_claims = claim_labels(store, [description.resource, *linked, *subjects], s.term_labels())
+    labels = named_claims | labels
+    viewer = Viewer(s.linker(), labels, s.term_labels())
     page = resource_page(
-        description, viewer, subject_labels(store, subjects), MAX_DESCRIPTION_TRIPLES
+        description, viewer, named_claims | subject_labels(store, subjects), MAX_DESCRIPTION_TRIPLES
     )
     enrich(page, store, viewer.linker)
     return page

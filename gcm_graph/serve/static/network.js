@@ -60,7 +60,7 @@
         e.target.addClass("hover");
         var a = cy.getElementById(d.source).data(), b = cy.getElementById(d.target).data();
         show("Objectives " + a.label + " and " + b.label + " share " + d.shared.length +
-          " SDG target" + (d.shared.length === 1 ? "" : "s") + ":", d.shared);
+          " SDG target" + (d.shared.length === 1 ? "" : "s") + ":", d.shared_labels || d.shared);
       });
       cy.on("mouseout", "edge", function (e) { e.target.removeClass("hover"); });
       cy.on("mouseover", "node", function (e) {
