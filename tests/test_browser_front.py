@@ -204,7 +204,7 @@ def test_network_view_renders_and_answers_hover_and_click(
             "Objective 7: Address",
         ),
         ("/objective/7.html", "objective-7-actions.png", "(l)"),
-        ("/shapes", "shapes.png", "NodeShape"),
+        ("/shapes", "shapes.png", "gcmsh:ObjectiveShape applies to targetClass gcm:Objective"),
     ],
 )
 def test_pages_load_nothing_from_elsewhere(
@@ -219,6 +219,29 @@ def test_pages_load_nothing_from_elsewhere(
     assert expected in front.find_element(By.TAG_NAME, "main").text
     full_page_screenshot(front, shots / name)
     assert_same_origin_only(front, built_server)
+
+
+def test_the_origin_and_csp_checks_can_fail(front, built_server: LiveServer):
+    """Negative control: an inline script and an image from another origin (a loopback address) are blocked by the
+    CSP, and the checks above would have reported them."""
+    front.get(at(built_server, "/objective/7.html"))
+    front.execute_script(
+        "var s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
+        "document.body.appendChild(s);"
+        "var i = document.createElement('img'); i.src = 'http://127.0.0.2:9/x.png';"
+        "document.body.appendChild(i);"
+    )
+    WebDriverWait(front, WAIT).until(
+        lambda d: len(d.execute_script("return window.__cspViolations;")) >= 2
+    )
+    assert front.execute_script("return window.__ran;") is None  # the inline script did not run
+    violations = " ".join(front.execute_script("return window.__cspViolations;"))
+    assert "script-src" in violations and "img-src" in violations
+    with pytest.raises(AssertionError, match="loaded from another origin"):
+        assert_same_origin_only(front, built_server)
+    front.execute_script("performance.clearResourceTimings();")
+    with pytest.raises(AssertionError, match="Content-Security-Policy violations"):
+        assert_same_origin_only(front, built_server)
 
 
 def test_plain_form_works_without_javascript(noscript, built_server: LiveServer, shots: Path):  # noqa: F811
