@@ -22,11 +22,11 @@ import requests
 from conftest import LiveServer
 
 from gcm_graph.catalogue import catalogue
-from gcm_graph.serve.hierarchy import code_key
+from gcm_graph.serve.http.hierarchy import code_key
 
 TIMEOUT = 30
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
-VENDOR = Path(__file__).parent.parent / "gcm_graph" / "serve" / "static" / "vendor"
+VENDOR = Path(__file__).parent.parent / "gcm_graph" / "serve" / "http" / "static" / "vendor"
 
 
 def get(server: LiveServer, path: str, accept: str | None = BROWSER, **params) -> requests.Response:

@@ -1,4 +1,4 @@
-"""Queries without PREFIX lines (serve/prefixes.py): the standard prefixes are declared for them,
+"""Queries without PREFIX lines (serve/query/prefixes.py): the standard prefixes are declared for them,
 and a syntax error names the line and column of the text as written, without a Unicode dump."""
 
 from __future__ import annotations
@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Store
 
-from gcm_graph.serve.prefixes import (
+from gcm_graph.serve.query.prefixes import (
     declare_standard_prefixes,
     explain_syntax_error,
     undeclared_prefixes,
 )
-from gcm_graph.serve.store import PREFIX_MAP
+from gcm_graph.serve.query.store import PREFIX_MAP
 
 
 def test_undeclared_prefixes_ignore_strings_iris_variables_and_declarations():

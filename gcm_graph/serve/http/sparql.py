@@ -1,0 +1,204 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql (query only; read-only; deadline per query).
+
+Request forms: GET ?query=, POST form-encoded query=, POST application/sparql-query. The answer
+format comes from a `format` parameter (a name of formats.py, an alias or a media type), else from
+the Accept header's q-values. Without a query, GET returns the SPARQL Service Description.
+
+Status codes: 400 malformed (parser's message), 403 update or SERVICE, 406 no acceptable format,
+413 query too long, 415 unsupported POST body, 422 result over the size limit, 500 the worker
+died (memory cap), 503 no free worker, 504 deadline passed (the worker was killed). Errors are
+text/plain; a 200 always carries a complete, well-formed body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Blueprint, Request, Response, current_app, request
+
+from .. import formats
+from ..query import guard
+from ..query.jobs import (
+    ENGINE_EXTENSION,
+    DeadlineExceeded,
+    PoolBusy,
+    QueryEngine,
+    QueryJob,
+    WorkerDied,
+)
+from .compression import compress
+from .service_description import service_description
+
+bp = Blueprint("sparql", __name__)
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def query_pool() -> QueryEngine:
+    pool = current_app.extensions.get(ENGINE_EXTENSION)
+    if pool is None:  # an app made with START_QUERY_POOL=False (pages-only tests)
+        raise ProtocolError(503, "This server runs without query workers.")
+    return pool
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@compress.compressed()  # gzip when asked; the ETag then becomes "<etag>:gzip" (see _matching_tag)
+def endpoint() -> Response:
+    try:
+        query, params = _read_request(request)
+        if query is None:
+            return _service_description()
+        pool = query_pool()
+        guard.check_query(
+            query,
+            max_length=current_app.config["MAX_QUERY_LENGTH"],
+            allow_service=current_app.config["ALLOW_SERVICE"],
+            strict_service=not pool.sandboxed,
+        )
+        job = _job(query, params)
+    except ProtocolError as error:
+        return _error(error.status, error.message)
+    except guard.Refusal as refusal:
+        return _error(refusal.status, refusal.message)
+
+    etag = _etag(job)
+    cache_headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": f"public, max-age={current_app.config['CACHE_MAX_AGE']}",
+        "Vary": "Accept",
+    }
+    matched = _matching_tag(etag)
+    if matched is not None and request.method in ("GET", "HEAD"):
+        return Response(status=304, headers={**cache_headers, "ETag": matched})
+
+    config = current_app.config
+    try:
+        answer = pool.run(job, config["QUERY_DEADLINE_S"], config["QUEUE_TIMEOUT_S"])
+    except DeadlineExceeded:
+        return _error(
+            504,
+            f"The query did not finish within the {config['QUERY_DEADLINE_S']:g} s deadline "
+            "and was stopped. Narrow it (more specific patterns, a LIMIT) and retry.",
+        )
+    except PoolBusy:
+        response = _error(503, "All query workers are busy; retry in a few seconds.")
+        response.headers["Retry-After"] = "5"
+        return response
+    except WorkerDied as error:
+        return _error(
+            500,
+            f"The query worker died while answering ({error}); most likely the query needed "
+            "more memory than a worker may use. Narrow it and retry.",
+        )
+    if answer.status != 200:
+        return _error(answer.status, answer.message)
+    fmt = formats.by_name(answer.format or "", ["results", "graph"])
+    assert fmt is not None
+    return Response(answer.body, status=200, content_type=fmt.content_type, headers=cache_headers)
+
+
+def _read_request(req: Request) -> tuple[str | None, dict[str, list[str]]]:
+    """The query text (None if absent) and the protocol parameters, per request form."""
+    if req.method in ("GET", "HEAD"):
+        params = req.args.to_dict(flat=False)
+        if "update" in params:
+            raise ProtocolError(403, guard.UPDATE_REFUSED)
+        return _single(params, "query"), params
+    mimetype = req.mimetype
+    if mimetype == "application/sparql-update":
+        raise ProtocolError(403, guard.UPDATE_REFUSED)
+    if mimetype == "application/sparql-query":
+        try:
+            query = req.get_data(cache=False).decode(req.mimetype_params.get("charset", "utf-8"))
+        except (UnicodeDecodeError, LookupError) as error:
+            raise ProtocolError(400, f"The query body is not valid text: {error}") from error
+        return query, req.args.to_dict(flat=False)
+    if mimetype == "application/x-www-form-urlencoded":
+        params = req.form.to_dict(flat=False)
+        if "update" in params:
+            raise ProtocolError(403, guard.UPDATE_REFUSED)
+        for key, values in req.args.to_dict(flat=False).items():
+            params.setdefault(key, values)
+        query = _single(params, "query")
+        if query is None:
+            raise ProtocolError(400, "POST without a `query` parameter.")
+        return query, params
+    raise ProtocolError(
+        415,
+        f"Unsupported POST body type {mimetype!r}; use application/sparql-query or "
+        "application/x-www-form-urlencoded.",
+    )
+
+
+def _single(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise ProtocolError(400, f"Exactly one `{name}` parameter is allowed.")
+    return values[0]
+
+
+def _job(query: str, params: dict[str, list[str]]) -> QueryJob:
+    requested = _single(params, "format")
+    results_format = formats.choose(request.accept_mimetypes, requested, ["results"])
+    graph_format = formats.choose(request.accept_mimetypes, requested, ["graph"])
+    if requested and results_format is None and graph_format is None:
+        names = ", ".join(f.name for f in formats.of_kind("results", "graph"))
+        raise ProtocolError(400, f"Unknown format {requested!r}; use one of: {names}.")
+    if results_format is None and graph_format is None:
+        offered = ", ".join(f.media_type for f in formats.of_kind("results", "graph"))
+        raise ProtocolError(406, f"None of the accepted media types can be produced: {offered}.")
+    has_dataset = "default-graph-uri" in params or "named-graph-uri" in params
+    return QueryJob(
+        query=query,
+        results_format=results_format.name if results_format else None,
+        graph_format=graph_format.name if graph_format else None,
+        default_graphs=tuple(params.get("default-graph-uri", ())) if has_dataset else None,
+        named_graphs=tuple(params.get("named-graph-uri", ())) if has_dataset else None,
+        max_result_bytes=current_app.config["MAX_RESULT_BYTES"],
+    )
+
+
+def _etag(job: QueryJob) -> str:
+    """Release fingerprint + query + dataset + the negotiated formats: same inputs, same bytes."""
+    key = json.dumps(
+        [
+            current_app.config["RELEASE_FINGERPRINT"],
+            job.query,
+            job.default_graphs,
+            job.named_graphs,
+            job.results_format,
+            job.graph_format,
+        ]
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _matching_tag(etag: str) -> str | None:
+    """The If-None-Match tag that matches our ETag (also its compressed form `etag:gzip`)."""
+    header = request.headers.get("If-None-Match", "")
+    for raw in header.split(","):
+        tag = raw.strip().removeprefix("W/").strip('"')
+        if tag == "*" or tag == etag or tag.startswith(etag + ":"):
+            return raw.strip()
+    return None
+
+
+def _service_description() -> Response:
+    fmt = formats.choose(request.accept_mimetypes, request.args.get("format"), ["graph"])
+    if fmt is None:
+        offered = ", ".join(f.media_type for f in formats.of_kind("graph"))
+        return _error(406, f"The service description is available as: {offered}.")
+    body = service_description(request.base_url, fmt)
+    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def _error(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
