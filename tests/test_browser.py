@@ -84,7 +84,16 @@ def full_page_screenshot(driver: webdriver.Chrome, path: Path) -> None:
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
-def test_query_form_runs_a_query_and_shows_the_table(browser, ld_server, shots):  # noqa: F811
+@pytest.fixture
+def without_scripts(browser: webdriver.Chrome) -> Iterator[webdriver.Chrome]:
+    """The browser with JavaScript off: the plain form, as the no-script fallback of the editor."""
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    yield browser
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def test_query_form_runs_a_query_and_shows_the_table(without_scripts, ld_server, shots):  # noqa: F811
+    browser = without_scripts
     browser.get(ld_server.at("/"))
     full_page_screenshot(browser, shots / "home.png")
     textarea = browser.find_element(By.ID, "query-text")
@@ -125,7 +134,8 @@ def test_query_form_runs_a_query_and_shows_the_table(browser, ld_server, shots):
     full_page_screenshot(browser, shots / "objective-7.png")
 
 
-def test_malformed_query_shows_the_parser_message(browser, ld_server):  # noqa: F811
+def test_malformed_query_shows_the_parser_message(without_scripts, ld_server):  # noqa: F811
+    browser = without_scripts
     browser.get(ld_server.at("/query"))
     textarea = browser.find_element(By.ID, "query-text")
     textarea.send_keys("SELECT ?x WHERE { ?x ")
