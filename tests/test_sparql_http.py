@@ -174,7 +174,9 @@ def test_describe_gives_the_resource_description(live_server: LiveServer) -> Non
             "application/sparql-results+xml",
         ),
         (TITLES, "text/csv;q=0.9, application/sparql-results+xml;q=0.5", "text/csv"),
-        (TITLES, "text/html, */*;q=0.1", "application/sparql-results+json"),
+        # HTML preferred (a browser): the query editor with the query (test_front_door.py)
+        (TITLES, "text/html, */*;q=0.1", "text/html"),
+        (TITLES, "text/html;q=0.5, */*;q=0.8", "application/sparql-results+json"),
         (ACTIONS_GRAPH, "text/turtle;q=0.2, application/ld+json;q=0.8", "application/ld+json"),
         (ACTIONS_GRAPH, "application/n-triples, text/turtle;q=0.5", "application/n-triples"),
         (ACTIONS_GRAPH, "*/*", "text/turtle"),
@@ -274,7 +276,8 @@ def test_service_description(live_server: LiveServer, accept: str, rdflib_format
 def test_malformed_query_gets_the_parser_message(live_server: LiveServer) -> None:
     response = get(live_server, "SELECT * WHERE { ?s ?p }")
     assert response.status_code == 400
-    assert "error at 1:" in response.text  # pyoxigraph's position, e.g. "error at 1:23: expected"
+    # pyoxigraph's position, as line and column: "error at line 1, column 23: expected …"
+    assert "error at line 1, column " in response.text
 
 
 def test_too_long_query_is_413(live_server: LiveServer) -> None:

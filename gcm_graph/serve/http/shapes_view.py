@@ -60,7 +60,8 @@ def _constraints(graph: Graph, node: object, skipped: set) -> list[str]:
     for predicate, value in sorted(graph.predicate_objects(node)):
         if predicate in skipped:
             continue
-        found.append(f"{_local(predicate)} {_text(graph, value)}")
+        text = _text(graph, value)
+        found.append(text if predicate == SH.sparql else f"{_local(predicate)} {text}")
     return found
 
 
