@@ -54,16 +54,24 @@ FLAGS = (
 )
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+def chrome(profile: Path, prefs: dict | None = None) -> webdriver.Chrome:
+    """Headless Debian Chromium with its own profile directory (and Chrome preferences)."""
     assert not MISSING, f"CI=true but {MISSING} missing: run scripts/install-chromium.sh"
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_argument(f"--user-data-dir={profile}")
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    driver = chrome(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 

@@ -16,12 +16,11 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from conftest import LiveServer
-from test_browser import CHROMEDRIVER, CHROMIUM, FLAGS, MISSING, full_page_screenshot, shots  # noqa: F401
+from test_browser import chrome, full_page_screenshot, shots  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -36,18 +35,10 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 
 
-def chrome(profile: Path, scripts: bool = True) -> webdriver.Chrome:
-    assert not MISSING, f"CI=true but {MISSING} missing: run scripts/install-chromium.sh"
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    if not scripts:
-        options.add_experimental_option(
-            "prefs", {"profile.managed_default_content_settings.javascript": 2}
-        )
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+def recording_chrome(profile: Path, scripts: bool = True) -> webdriver.Chrome:
+    """test_browser's Chromium that records CSP violations from the start of every page."""
+    no_scripts = {"profile.managed_default_content_settings.javascript": 2}
+    driver = chrome(profile, None if scripts else no_scripts)
     driver.set_page_load_timeout(WAIT)
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})
     return driver
@@ -55,14 +46,14 @@ def chrome(profile: Path, scripts: bool = True) -> webdriver.Chrome:
 
 @pytest.fixture(scope="module")
 def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = chrome(tmp_path_factory.mktemp("chromium-front"))
+    driver = recording_chrome(tmp_path_factory.mktemp("chromium-front"))
     yield driver
     driver.quit()
 
 
 @pytest.fixture(scope="module")
 def noscript(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    driver = chrome(tmp_path_factory.mktemp("chromium-noscript"), scripts=False)
+    driver = recording_chrome(tmp_path_factory.mktemp("chromium-noscript"), scripts=False)
     yield driver
     driver.quit()
 

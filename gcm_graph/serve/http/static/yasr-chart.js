@@ -1,5 +1,6 @@
 /* A YASR plugin of ours: a horizontal bar chart of a SELECT answer that has a number column
- * (the first one whose values are all numeric) and a label column (the first other column).
+ * (the last one whose values are all numeric) and a label column (the first column of names,
+ * else the first other column).
  * The @zazuko/yasgui bundle has no chart plugin, and the usual ones load Google Charts from
  * another origin. Drawn as SVG through DOM calls (no inline style: the CSP allows none). */
 (function () {
@@ -43,7 +44,12 @@
       return null;
     }
     var value = numeric[numeric.length - 1];
-    var label = vars.filter(function (v) { return v !== value; })[0];
+    var others = vars.filter(function (v) { return numeric.indexOf(v) < 0; });
+    // A name reads better than an IRI or a code: the first column of non-numeric literals.
+    var named = others.filter(function (v) {
+      return rows.every(function (r) { return r[v] && r[v].type !== "uri" && isNaN(Number(r[v].value)); });
+    });
+    var label = named[0] || others[0] || vars.filter(function (v) { return v !== value; })[0];
     return label ? { label: label, value: value } : null;
   }
 
