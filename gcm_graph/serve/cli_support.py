@@ -44,6 +44,8 @@ def serve(
     release_dir: Path | str = BUILD_DIR,
     workers: int | None = None,
     backend: str | None = None,
+    worker_max_queries: int | None = None,
+    worker_recycle_mb: float | None = None,
     credentials: StoreCredentials | None = None,
     dialect: str = "auto",
 ) -> None:
@@ -67,6 +69,10 @@ def serve(
         "BACKEND_PASSWORD": credentials.password if credentials else None,
         "BACKEND_DIALECT": dialect,
     }
+    if worker_max_queries is not None:
+        config["WORKER_MAX_QUERIES"] = worker_max_queries
+    if worker_recycle_mb is not None:
+        config["WORKER_RECYCLE_MB"] = worker_recycle_mb
     try:
         app = create_app(config)
     except ReleaseNotFound as error:

@@ -44,7 +44,7 @@ def healthz() -> Response:
         except PoolBusy:
             error = "every query worker is busy"
         except WorkerDied as died:
-            error = f"a query worker died ({died})"
+            error = f"a query worker died ({died}); it is being replaced"
     body = {
         "status": "ok" if error is None else "unavailable",
         "release": config.get("RELEASE_FINGERPRINT"),

@@ -67,7 +67,7 @@ def run_for_page(
     except PoolBusy:
         return None, "All query workers are busy; retry in a few seconds.", 503
     except WorkerDied as error:
-        return None, f"The query worker died while answering ({error}).", 500
+        return None, error.explain(), error.STATUS
     if answer.status != 200:
         return None, answer.message, answer.status
     viewer = Viewer(linker, {}, term_labels)

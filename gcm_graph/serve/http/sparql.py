@@ -5,9 +5,10 @@ format comes from a `format` parameter (a name of formats.py, an alias or a medi
 the Accept header's q-values. Without a query, GET returns the SPARQL Service Description.
 
 Status codes: 400 malformed (parser's message), 403 update or SERVICE, 406 no acceptable format,
-413 query too long, 415 unsupported POST body, 422 result over the size limit, 500 the worker
-died (memory cap), 503 no free worker, 504 deadline passed (the worker was killed). Errors are
-text/plain; a 200 always carries a complete, well-formed body.
+413 query too long, 415 unsupported POST body, 422 result over the size limit, 502 the worker
+died (the message says how: its memory limit, or killed from outside), 503 no free worker, 504
+deadline passed (the worker was killed). Errors are text/plain; a 200 always carries a
+complete, well-formed body.
 """
 
 from __future__ import annotations
@@ -91,11 +92,7 @@ def endpoint() -> Response:
         response.headers["Retry-After"] = "5"
         return response
     except WorkerDied as error:
-        return _error(
-            500,
-            f"The query worker died while answering ({error}); most likely the query needed "
-            "more memory than a worker may use. Narrow it and retry.",
-        )
+        return _error(error.STATUS, error.explain())
     if answer.status != 200:
         return _error(answer.status, answer.message)
     fmt = formats.by_name(answer.format or "", ["results", "graph"])
