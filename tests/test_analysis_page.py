@@ -20,7 +20,7 @@ def test_analysis_page_shows_figures_numbers_and_queries(built_server):
     # in the wide Targets table, row 10.7 (linked to the target), column "objectives listing it".
     headers, rows = wide_table(text, "section-targets")
     column = headers.index("objectives listing it")
-    row = next(cells for name, cells in rows if ">10.7</a>" in name)
+    row = next(cells for name, cells in rows if ">10.7 Facilitate orderly" in name)  # named
     assert 'href="/describe?uri=http%3A%2F%2Fmetadata.un.org%2Fsdg%2F10.7"' in row[0]
     assert row[column] == "17"
     images = re.findall(r'<img src="([^"]+\.png)"', text)

@@ -59,8 +59,24 @@ def objective_names(release_dir: Path) -> dict[int, tuple[str, str]]:
     return found
 
 
-def _named_subject(subject: str, objectives: dict, linker: Linker) -> list[Named]:
+def sdg_names(release_dir: Path) -> dict[str, str]:
+    """'10.7' and 'SDG 10' -> their names, from the graphs' node tables."""
+    names = {
+        row["code"]: row["name"]
+        for row in _read_csv(release_dir / GRAPHS / "objective-target-nodes.csv")
+        if row.get("kind") == "target"
+    }
+    for row in _read_csv(release_dir / GRAPHS / "objective-goal-nodes.csv"):
+        if row.get("kind") == "goal":
+            names[f"SDG {row.get('goal') or row.get('number')}"] = row.get("name", "")
+    return names
+
+
+def _named_subject(
+    subject: str, objectives: dict, linker: Linker, names: dict[str, str] | None = None
+) -> list[Named]:
     """'Objective 7', 'Objectives 6 & 7', '10.7', 'SDG 10' as named links; others as text."""
+    name = (names or {}).get(subject, "")
     numbers = re.fullmatch(r"Objectives? (\d+)(?: & (\d+))?", subject)
     if numbers:
         named = []
@@ -74,16 +90,18 @@ def _named_subject(subject: str, objectives: dict, linker: Linker) -> list[Named
                 )
             )
         return named
+    text = f"{subject} {name}" if name else subject
     if re.fullmatch(r"\d+\.[0-9a-z]+", subject):
-        return [Named(subject, linker.href(SDG + subject))]
+        return [Named(text, linker.href(SDG + subject), name)]
     goal = re.fullmatch(r"SDG (\d+)", subject)
     if goal:
-        return [Named(subject, linker.href(SDG + goal.group(1)))]
+        return [Named(text, linker.href(SDG + goal.group(1)), name)]
     return [Named(subject)]
 
 
 def wide_tables(summary: dict, release_dir: Path, linker: Linker) -> list[WideTable]:
     objectives = objective_names(release_dir)
+    names = sdg_names(release_dir)
     tables: dict[str, WideTable] = {}
     cells: dict[tuple[str, str], dict[str, Cell]] = {}
     order: dict[str, list[str]] = {}
@@ -104,7 +122,7 @@ def wide_tables(summary: dict, release_dir: Path, linker: Linker) -> list[WideTa
             by_measure = cells[(section, subject)]
             table.rows.append(
                 (
-                    _named_subject(subject, objectives, linker),
+                    _named_subject(subject, objectives, linker, names),
                     [by_measure.get(m) for m, _q in table.measures],
                 )
             )
