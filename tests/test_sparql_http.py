@@ -280,6 +280,24 @@ def test_malformed_query_gets_the_parser_message(live_server: LiveServer) -> Non
     assert "error at line 1, column " in response.text
 
 
+def test_a_query_without_prefix_lines_uses_the_standard_prefixes(live_server: LiveServer) -> None:
+    """gcm: and dcterms: are declared for the query (serve/query/prefixes.py); the fixture release
+    has objectives 1, 2 and 7. An unknown prefix is named in the 400, with its line and column."""
+    response = get(
+        live_server,
+        "SELECT ?n WHERE {\n  ?o a gcm:Objective ; gcm:number ?n ; dcterms:title ?t }\nORDER BY ?n",
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert response.status_code == 200, response.text
+    assert [b["n"]["value"] for b in response.json()["results"]["bindings"]] == ["1", "2", "7"]
+    unknown = get(live_server, "SELECT * WHERE {\n  ?s nope:p ?o }")
+    assert unknown.status_code == 400
+    assert (
+        "error at line 2, column" in unknown.text and "Undeclared prefix(es): nope:" in unknown.text
+    )
+    assert "\\u{" not in unknown.text
+
+
 def test_too_long_query_is_413(live_server: LiveServer) -> None:
     padding = "#" + "x" * 25_000 + "\n"
     response = requests.post(live_server.sparql, data={"query": padding + COUNT}, timeout=TIMEOUT)

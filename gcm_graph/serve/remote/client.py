@@ -30,6 +30,7 @@ import logging
 import re
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
@@ -38,6 +39,7 @@ from ...publish import Publication, StoreCredentials
 from .. import formats
 from ..query.guard import skeleton
 from ..query.jobs import ENGINE_EXTENSION, DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob
+from ..query.prefixes import declare_standard_prefixes, explain_syntax_error
 from ..query.store import PREFIX_MAP, RELEASE_EXTENSION
 from .backend import (
     NTRIPLES,
@@ -95,11 +97,15 @@ class RemotePool:
             log.warning("SPARQL backend not ready at start: %s", error)
 
     def run(self, job: QueryJob, deadline: float, queue_timeout: float) -> QueryAnswer:
+        written = job.query  # the standard prefixes declared, as the embedded store does
+        completed, added = declare_standard_prefixes(written, PREFIX_MAP)
+        job = replace(job, query=completed)
         try:
             form = Store().query(job.query)  # parse only: the empty store answers nothing
             requested = _requested_dataset(job)
         except SyntaxError as error:
-            return _answer(400, f"Malformed query: {error}")
+            message = explain_syntax_error(str(error), added, written, PREFIX_MAP)
+            return _answer(400, f"Malformed query: {message}")
         except ValueError as error:
             return _answer(400, f"Bad request: {error}")
         tabular = isinstance(form, QuerySolutions | QueryBoolean)
