@@ -26,7 +26,7 @@ $(TEST_STAMP): $(STAMP)
 lock:
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet pip-tools==7.6.2
-	.venv-lock/bin/pip-compile --quiet --generate-hashes --extra test --strip-extras \
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --extra test --strip-extras \
 		--no-emit-index-url --no-emit-find-links $(LOCK_FLAGS) \
 		--output-file requirements.txt pyproject.toml
 

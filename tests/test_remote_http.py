@@ -126,6 +126,8 @@ def test_other_graphs_of_the_store_stay_out_of_reach(
         "PREFIX o: <https://example.org/another-organisation/>\n"
         "SELECT ?o FROM o:private { ?s ?p ?o }",
         f"SELECT ?o FROM NAMED <{SECRET_GRAPH}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"SELECT ?o FROM<{SECRET_GRAPH}> {{ ?s ?p ?o }}",  # issue 11: no space after FROM
+        f"SELECT ?o FROM NAMED<{SECRET_GRAPH}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         f"SELECT ?o {{ GRAPH <{SECRET_GRAPH}> {{ ?s ?p ?o }} }}",
         f"SELECT ?o {{ VALUES ?g {{ <{SECRET_GRAPH}> }} GRAPH ?g {{ ?s ?p ?o }} }}",
         "SELECT ?o { GRAPH ?g { <urn:x:secret> ?p ?o } }",

@@ -276,8 +276,7 @@ def test_service_description(live_server: LiveServer, accept: str, rdflib_format
 def test_malformed_query_gets_the_parser_message(live_server: LiveServer) -> None:
     response = get(live_server, "SELECT * WHERE { ?s ?p }")
     assert response.status_code == 400
-    # pyoxigraph's position, as line and column: "error at line 1, column 23: expected …"
-    assert "error at line 1, column " in response.text
+    assert "error at 1:" in response.text  # pyoxigraph's position, e.g. "error at 1:23: expected"
 
 
 def test_a_query_without_prefix_lines_uses_the_standard_prefixes(live_server: LiveServer) -> None:

@@ -3,7 +3,8 @@
 The parts (each a package; tests/test_serve_structure.py keeps their imports free of cycles):
 
 * http/   the HTTP layer: the blueprints (BLUEPRINTS), pages, negotiation, the WSGI runners;
-* query/  the query engine: guard, worker pool, embedded store, sandbox, resource descriptions;
+* query/  the query engine: policy (and the older guard), worker pool, embedded store, sandbox,
+          resource descriptions;
 * remote/ the remote backend (`--backend URL`): answers from a SPARQL store instead.
 
 formats.py, the one format table (media types, extensions, pyoxigraph formats), is shared by all
@@ -35,7 +36,6 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies (Flask): 413 above
     "WORKERS": max(2, min(4, os.cpu_count() or 2)),  # query worker processes
     "THREADS": 16,  # HTTP threads of the WSGI server (http/wsgi.py)
-    "ALLOW_SERVICE": False,  # federated SERVICE queries (outbound connections)
     "SANDBOX_WORKERS": True,  # seccomp: query workers cannot open Internet sockets
     "WORKER_MEMORY_MB": 1024,  # address-space cap of a query worker (None: no cap)
     "WORKER_MAX_QUERIES": 1000,  # a worker is replaced after answering this many queries

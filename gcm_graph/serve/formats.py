@@ -5,7 +5,9 @@ dumps) uses this table, so a format name, media type or file extension means the
 
 * ``?format=ttl`` (a name, an alias such as ``turtle``, or a media type),
 * ``/objective/7.ttl`` (the extension twin),
-* ``Accept: text/turtle;q=0.9, application/ld+json`` (q-values, via werkzeug's ``best_match``).
+* ``Accept: text/turtle;q=0.9, application/ld+json`` (q-values, via werkzeug's ``best_match``;
+  media-type parameters such as ``; charset=utf-8`` are dropped first, see
+  accept_without_parameters).
 
 Kinds: ``results`` (SELECT/ASK answers), ``graph`` (triples: CONSTRUCT/DESCRIBE answers, resource
 documents), ``dataset`` (quads: the TriG/N-Quads dumps), ``page`` (HTML) and ``file`` (other release
@@ -21,6 +23,7 @@ from typing import Literal
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_options_header
 
 Kind = Literal["results", "graph", "dataset", "page", "file"]
 RESULT_KINDS: tuple[Kind, ...] = ("results",)
@@ -220,6 +223,7 @@ def negotiate(accept: MIMEAccept, kinds: Iterable[Kind]) -> Format | None:
     candidates = of_kind(*kinds)
     if not accept:
         return candidates[0] if candidates else None
+    accept = accept_without_parameters(accept)
     # Main media types first, so that `text/*` means CSV/Turtle rather than the `text/xml` alias.
     offered = [f.media_type for f in candidates]
     offered += [mt for f in candidates for mt in f.media_types[1:] if mt not in offered]
@@ -235,3 +239,28 @@ def choose(accept: MIMEAccept, format_param: str | None, kinds: Iterable[Kind]) 
     if format_param:
         return by_name(format_param, kinds)
     return negotiate(accept, kinds)
+
+
+UTF8_NAMES = frozenset({"utf-8", "utf8"})
+
+
+def is_utf8(charset: str | None) -> bool:
+    """Whether a charset parameter means UTF-8 (absent counts: the protocol's default)."""
+    return charset is None or charset.strip().strip('"').lower() in UTF8_NAMES
+
+
+def accept_without_parameters(accept: MIMEAccept) -> MIMEAccept:
+    """The Accept header with media-type parameters dropped (q-values kept).
+
+    werkzeug's `best_match` matches parameters exactly: `Accept: text/csv; charset=utf-8` got
+    406 although we serve exactly that (every textual answer of ours is UTF-8).
+
+    An entry asking for a non-UTF-8 charset keeps its parameters, so that it matches none of
+    our (parameter-less) media types: a client accepting only such types gets 406.
+    """
+    entries: dict[str, float] = {}
+    for value, quality in accept:
+        media_type, params = parse_options_header(value)
+        key = media_type if is_utf8(params.get("charset")) else value
+        entries[key] = max(quality, entries.get(key, 0))
+    return MIMEAccept(list(entries.items()))

@@ -1,6 +1,7 @@
-"""The HTML query form's back end: the same guard, job and worker pool as /sparql.
+"""The HTML query form's back end: the same policy, job and worker pool as /sparql.
 
-A query from the form is checked by guard.check_query (updates, SERVICE, length) and run by the
+A query from the form is checked by the query policy (sparql.checked_query: updates, SERVICE,
+length, syntax) and its re-serialised text is run by the
 query pool under the same deadline as the endpoint; its answer comes back as SPARQL JSON
 (SELECT/ASK) or N-Triples (CONSTRUCT/DESCRIBE) and is turned into table rows here. The page shows
 at most MAX_ROWS rows and links the full answer in other formats at /sparql.
@@ -21,9 +22,9 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from ..query import guard
 from ..query.jobs import DeadlineExceeded, PoolBusy, QueryJob, WorkerDied
-from .sparql import query_pool
+from ..query.policy import PolicyError
+from .sparql import checked_query, query_pool
 from .views import Linker, TermView, Viewer
 
 MAX_ROWS = 1000
@@ -48,13 +49,11 @@ def run_for_page(
     under the base (or as CURIEs), ontology terms by their labels."""
     config = current_app.config
     try:
-        guard.check_query(
-            text, max_length=config["MAX_QUERY_LENGTH"], allow_service=config["ALLOW_SERVICE"]
-        )
-    except guard.Refusal as refusal:
+        plan = checked_query(text)
+    except PolicyError as refusal:
         return None, refusal.message, refusal.status
     job = QueryJob(
-        query=text,
+        query=plan.text,
         results_format="json",
         graph_format="nt",
         max_result_bytes=config["MAX_RESULT_BYTES"],

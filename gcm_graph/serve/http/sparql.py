@@ -4,11 +4,12 @@ Request forms: GET ?query=, POST form-encoded query=, POST application/sparql-qu
 format comes from a `format` parameter (a name of formats.py, an alias or a media type), else from
 the Accept header's q-values. Without a query, GET returns the SPARQL Service Description.
 
-Status codes: 400 malformed (parser's message), 403 update or SERVICE, 406 no acceptable format,
-413 query too long, 415 unsupported POST body, 422 result over the size limit, 502 the worker
-died (the message says how: its memory limit, or killed from outside), 503 no free worker, 504
-deadline passed (the worker was killed). Errors are text/plain; a 200 always carries a
-complete, well-formed body.
+Every query is first read by the query policy (query/policy.py: a parse tree, never the text's
+look) and the text the policy read is what runs. Status codes: 400 malformed (line:column),
+403 update or SERVICE, 406 no acceptable format, 413 query too long, 415 unsupported POST body
+or a direct POST not in UTF-8, 422 result over the size limit, 502 the worker died (the message
+says how: its memory limit, or killed from outside), 503 no free worker, 504 deadline passed (the
+worker was killed). Errors are text/plain; a 200 always carries a complete, well-formed body.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import json
 from flask import Blueprint, Request, Response, current_app, request
 
 from .. import formats
-from ..query import guard
 from ..query.jobs import (
     ENGINE_EXTENSION,
     DeadlineExceeded,
@@ -28,7 +28,11 @@ from ..query.jobs import (
     QueryJob,
     WorkerDied,
 )
+from ..query.policy import UPDATE_REFUSED, PolicyError, QueryPlan, analyse
+from ..query.prefixes import unknown_prefix_error
+from ..query.store import PREFIX_MAP
 from .compression import compress
+from .protocol import BodyError, decode_query_body
 from .service_description import service_description
 
 bp = Blueprint("sparql", __name__)
@@ -56,16 +60,10 @@ def endpoint() -> Response:
         if query is None:
             return _service_description()
         pool = query_pool()
-        guard.check_query(
-            query,
-            max_length=current_app.config["MAX_QUERY_LENGTH"],
-            allow_service=current_app.config["ALLOW_SERVICE"],
-            strict_service=not pool.sandboxed,
-        )
-        job = _job(query, params)
+        job = _job(checked_query(query).text, params)  # what runs is the text the policy read
     except ProtocolError as error:
         return _error(error.status, error.message)
-    except guard.Refusal as refusal:
+    except PolicyError as refusal:
         return _error(refusal.status, refusal.message)
 
     etag = _etag(job)
@@ -100,26 +98,39 @@ def endpoint() -> Response:
     return Response(answer.body, status=200, content_type=fmt.content_type, headers=cache_headers)
 
 
+def checked_query(text: str) -> QueryPlan:
+    """The policy's plan for a query of any route (PolicyError: 4xx). Relative IRIs resolve
+    against the endpoint's public IRI (the protocol's base), not the Host the client sent."""
+    config = current_app.config
+    if len(text) <= config["MAX_QUERY_LENGTH"]:  # a prefix no one declared: where, as written
+        unknown = unknown_prefix_error(text, PREFIX_MAP)
+        if unknown is not None:
+            raise PolicyError(400, unknown)
+    return analyse(
+        text, base_iri=config["BASE_URI"] + "sparql", max_length=config["MAX_QUERY_LENGTH"]
+    )
+
+
 def _read_request(req: Request) -> tuple[str | None, dict[str, list[str]]]:
     """The query text (None if absent) and the protocol parameters, per request form."""
     if req.method in ("GET", "HEAD"):
         params = req.args.to_dict(flat=False)
         if "update" in params:
-            raise ProtocolError(403, guard.UPDATE_REFUSED)
+            raise ProtocolError(403, UPDATE_REFUSED)
         return _single(params, "query"), params
     mimetype = req.mimetype
     if mimetype == "application/sparql-update":
-        raise ProtocolError(403, guard.UPDATE_REFUSED)
+        raise ProtocolError(403, UPDATE_REFUSED)
     if mimetype == "application/sparql-query":
         try:
-            query = req.get_data(cache=False).decode(req.mimetype_params.get("charset", "utf-8"))
-        except (UnicodeDecodeError, LookupError) as error:
-            raise ProtocolError(400, f"The query body is not valid text: {error}") from error
+            query = decode_query_body(req.get_data(cache=False), req.mimetype_params)
+        except BodyError as error:  # 415 for a charset other than UTF-8
+            raise ProtocolError(error.status, error.message) from error
         return query, req.args.to_dict(flat=False)
     if mimetype == "application/x-www-form-urlencoded":
         params = req.form.to_dict(flat=False)
         if "update" in params:
-            raise ProtocolError(403, guard.UPDATE_REFUSED)
+            raise ProtocolError(403, UPDATE_REFUSED)
         for key, values in req.args.to_dict(flat=False).items():
             params.setdefault(key, values)
         query = _single(params, "query")

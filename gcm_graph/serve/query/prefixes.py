@@ -37,6 +37,32 @@ def undeclared_prefixes(query: str) -> list[str]:
     return [p for p in used if p not in declared]
 
 
+def unknown_prefix_error(query: str, known: Mapping[str, str]) -> str | None:
+    """The 400 message for a query that uses a prefix it does not declare and that is not one of
+    the `known` standard ones, positioned (line, column, from 1) at its first use in the text as
+    written; None if there is none. Checked before the query policy re-serialises the text."""
+    unknown = [p for p in undeclared_prefixes(query) if p not in known]
+    if not unknown:
+        return None
+    shape = skeleton(query)  # same length and line breaks as the query (literals blanked)
+    match = next(
+        m
+        for m in _PREFIXED_NAME.finditer(shape)
+        if (m.group(1) or "") == unknown[0]
+        and not re.search(r"\bPREFIX$", shape[: m.start()].rstrip(), re.IGNORECASE)
+    )
+    line = shape.count("\n", 0, match.start()) + 1
+    column = match.start() - (shape.rfind("\n", 0, match.start()) + 1) + 1
+    source = query.splitlines()[line - 1] if query.splitlines() else ""
+    names = ", ".join(f"{p}:" for p in unknown)
+    return (
+        f"Malformed query: error at line {line}, column {column}: the prefix {unknown[0]}: is "
+        f"not declared\n  {line} | {source}\n  {' ' * len(str(line))} | {' ' * (column - 1)}^\n"
+        f"Undeclared prefix(es): {names} (add a PREFIX line for each; predeclared: "
+        f"{', '.join(p + ':' for p in known)})."
+    )
+
+
 def declare_standard_prefixes(query: str, known: Mapping[str, str]) -> tuple[str, int]:
     """The query with the known prefixes it uses but does not declare declared on a first line,
     and the number of lines added (0 or 1)."""

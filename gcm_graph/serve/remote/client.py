@@ -4,8 +4,9 @@ The service keeps its own behaviour; only evaluation moves. For every query:
 
 1. the query is parsed here by the same parser as the embedded store (pyoxigraph, on an empty
    store), so a malformed query gets the same 400 message, and its form (SELECT/ASK or
-   CONSTRUCT/DESCRIBE) is known before anything is sent; guard.py's checks (update, SERVICE,
-   length) have already run in http/sparql.py;
+   CONSTRUCT/DESCRIBE) is known before anything is sent; the query policy (update, SERVICE,
+   length) has already run in http/sparql.py, and its text is read again here (query/policy.py)
+   for its FROM / FROM NAMED graphs, which are cut out of the text;
 2. its dataset is confined to the published release (dataset.py);
 3. it is sent with a deadline (and, if the store's dialect has one, a parameter that makes the
    store stop too: Virtuoso's `timeout`; dialect.py); the
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import threading
 import time
 from dataclasses import replace
@@ -37,8 +37,8 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
 
 from ...publish import Publication, StoreCredentials
 from .. import formats
-from ..query.guard import skeleton
 from ..query.jobs import ENGINE_EXTENSION, DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob
+from ..query.policy import PolicyError, analyse
 from ..query.prefixes import declare_standard_prefixes, explain_syntax_error
 from ..query.store import PREFIX_MAP, RELEASE_EXTENSION
 from .backend import (
@@ -50,7 +50,7 @@ from .backend import (
     parse_results,
     parse_triples,
 )
-from .dataset import Dataset, confine, protocol_params, split_dataset_clauses
+from .dataset import Dataset, confine, protocol_params
 from .dialect import AUTO
 
 log = logging.getLogger(__name__)
@@ -101,8 +101,11 @@ class RemotePool:
         completed, added = declare_standard_prefixes(written, PREFIX_MAP)
         job = replace(job, query=completed)
         try:
+            plan = analyse(job.query, base_iri=_ABSOLUTE_ALREADY)
             form = Store().query(job.query)  # parse only: the empty store answers nothing
             requested = _requested_dataset(job)
+        except PolicyError as error:
+            return _answer(error.status, error.message)
         except SyntaxError as error:
             message = explain_syntax_error(str(error), added, written, PREFIX_MAP)
             return _answer(400, f"Malformed query: {message}")
@@ -118,11 +121,12 @@ class RemotePool:
                 f"Cannot answer a {kind} query in any of the accepted types; available: "
                 + ", ".join(f.media_type for f in offered),
             )
-        text, from_clauses = split_dataset_clauses(job.query)
+        text = plan.text_without_dataset  # its FROM graphs go as protocol parameters
+        from_clauses = Dataset(plan.default_graphs, plan.named_graphs) if plan.has_dataset else None
         self.backend.acquire(queue_timeout)
         try:
             until = time.monotonic() + deadline
-            if not tabular and is_describe(text):  # the embedded store's meaning (CBD)
+            if plan.form == "DESCRIBE":  # the embedded store's meaning (CBD)
                 text = self.backend.dialect(until).describe(text)
 
             def send(record: Publication) -> bytes:
@@ -143,12 +147,13 @@ class RemotePool:
         self.backend.close()
 
 
-_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*<\s*>\s*)*", re.IGNORECASE)
+# The routes send the query policy's text, which names its base in an absolute BASE: read again
+# here (for its form and dataset clauses), it needs no base of its own.
+_ABSOLUTE_ALREADY = "urn:gcm-graph:base"
 
 
 def is_describe(query: str) -> bool:
-    shape = skeleton(query)
-    return shape[_PROLOGUE.match(shape).end() :].lstrip().upper().startswith("DESCRIBE")
+    return analyse(query, base_iri=_ABSOLUTE_ALREADY).form == "DESCRIBE"
 
 
 def _requested_dataset(job: QueryJob) -> Dataset | None:
