@@ -37,6 +37,16 @@ def test_known_prefixes_are_declared_on_one_first_line():
     )
 
 
+def test_declarations_follow_a_leading_base_on_its_line():
+    query = "BASE <https://w3id.org/gcm/sparql> SELECT * WHERE { ?o a gcm:Objective }"
+    completed, added = declare_standard_prefixes(query, PREFIX_MAP)
+    assert added == 0
+    assert completed == (
+        f"BASE <https://w3id.org/gcm/sparql> PREFIX gcm: <{PREFIX_MAP['gcm']}> "
+        "SELECT * WHERE { ?o a gcm:Objective }"
+    )
+
+
 def test_a_query_without_prefix_lines_runs():
     store = Store()
     completed, _ = declare_standard_prefixes(

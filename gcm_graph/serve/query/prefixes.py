@@ -20,6 +20,7 @@ from .guard import skeleton
 # variable (?x:), another name or a number.
 _PREFIXED_NAME = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w.\-]*)?:(?=[\w%\\:]|\s|[;,.)\]}]|$)")
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?:", re.IGNORECASE)
+_LEADING_BASE = re.compile(r"\s*BASE\s*<[^<>\"{}|^`\\\x00-\x20]*>", re.IGNORECASE)
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 _LONG_EXPECTATION = re.compile(r"(expected one of )(.{160,})$", re.DOTALL)
 
@@ -64,12 +65,15 @@ def unknown_prefix_error(query: str, known: Mapping[str, str]) -> str | None:
 
 
 def declare_standard_prefixes(query: str, known: Mapping[str, str]) -> tuple[str, int]:
-    """The query with the known prefixes it uses but does not declare declared on a first line,
-    and the number of lines added (0 or 1)."""
+    """The query with the known prefixes it uses but does not declare declared on a first line
+    (or right after a leading BASE, on its line), and the number of lines added (0 or 1)."""
     missing = [p for p in undeclared_prefixes(query) if p in known]
     if not missing:
         return query, 0
     line = " ".join(f"PREFIX {p}: <{known[p]}>" for p in missing)
+    base = _LEADING_BASE.match(query)
+    if base:  # after a leading BASE (Virtuoso refuses a BASE that follows a PREFIX)
+        return f"{query[: base.end()]} {line}{query[base.end() :]}", 0
     return f"{line}\n{query}", 1
 
 
