@@ -54,16 +54,24 @@ FLAGS = (
 )
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+def chrome(profile: Path, prefs: dict | None = None) -> webdriver.Chrome:
+    """Headless Debian Chromium with its own profile directory (and Chrome preferences)."""
     assert not MISSING, f"CI=true but {MISSING} missing: run scripts/install-chromium.sh"
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.add_argument(f"--user-data-dir={profile}")
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    driver = chrome(tmp_path_factory.mktemp("chromium-profile"))
     yield driver
     driver.quit()
 
@@ -84,7 +92,16 @@ def full_page_screenshot(driver: webdriver.Chrome, path: Path) -> None:
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
-def test_query_form_runs_a_query_and_shows_the_table(browser, ld_server, shots):  # noqa: F811
+@pytest.fixture
+def without_scripts(browser: webdriver.Chrome) -> Iterator[webdriver.Chrome]:
+    """The browser with JavaScript off: the plain form, as the no-script fallback of the editor."""
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    yield browser
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
+def test_query_form_runs_a_query_and_shows_the_table(without_scripts, ld_server, shots):  # noqa: F811
+    browser = without_scripts
     browser.get(ld_server.at("/"))
     full_page_screenshot(browser, shots / "home.png")
     textarea = browser.find_element(By.ID, "query-text")
@@ -125,7 +142,8 @@ def test_query_form_runs_a_query_and_shows_the_table(browser, ld_server, shots):
     full_page_screenshot(browser, shots / "objective-7.png")
 
 
-def test_malformed_query_shows_the_parser_message(browser, ld_server):  # noqa: F811
+def test_malformed_query_shows_the_parser_message(without_scripts, ld_server):  # noqa: F811
+    browser = without_scripts
     browser.get(ld_server.at("/query"))
     textarea = browser.find_element(By.ID, "query-text")
     textarea.send_keys("SELECT ?x WHERE { ?x ")

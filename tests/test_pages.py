@@ -255,12 +255,18 @@ def test_resource_page_shows_properties_links_provenance(ld_server):  # noqa: F8
     assert "/objective/1/action/a" in links.hrefs
     assert "/describe?uri=http%3A%2F%2Fmetadata.un.org%2Fsdg%2F17" in links.hrefs
     assert "Strengthen the means of implementation" in html
-    # Provenance: the document and its lines, and the per-link statement's line.
+    # Provenance: grouped by document, each span once; a value cites its span by number.
     assert "lines 165–183, paragraph 17" in html
-    assert re.search(
-        r"objective/1/action/a</a><span class=\"prov\"><a href=\"/source/resolution/lines/171-171\"[^>]*>resolution, line 171",
+    cited = re.search(r'objective/1/action/a</a><sup class="prov"><a href="#prov-(\d+)"', html)
+    assert cited, "the link to action (a) cites its statement's span"
+    listed = re.search(
+        rf'<li id="prov-{cited.group(1)}"><span class="ref">\[\d+\]</span> '
+        r'<a href="/source/resolution/lines/171-171">line 171</a>',
         html,
     )
+    assert listed, "the cited number is the span's entry in the Provenance list"
+    provenance = html.split('id="provenance"', 1)[1]
+    assert provenance.count("<dt>") == len(set(re.findall(r"<dt>(.*?)</dt>", provenance)))
     # Incoming links (actions point back with gcm:objective).
     assert html.count('href="/objective/1/action/b"') >= 2
     # Twins are linked from the page and announced in <head>.

@@ -174,7 +174,9 @@ def test_describe_gives_the_resource_description(live_server: LiveServer) -> Non
             "application/sparql-results+xml",
         ),
         (TITLES, "text/csv;q=0.9, application/sparql-results+xml;q=0.5", "text/csv"),
-        (TITLES, "text/html, */*;q=0.1", "application/sparql-results+json"),
+        # HTML preferred (a browser): the query editor with the query (test_front_door.py)
+        (TITLES, "text/html, */*;q=0.1", "text/html"),
+        (TITLES, "text/html;q=0.5, */*;q=0.8", "application/sparql-results+json"),
         (ACTIONS_GRAPH, "text/turtle;q=0.2, application/ld+json;q=0.8", "application/ld+json"),
         (ACTIONS_GRAPH, "application/n-triples, text/turtle;q=0.5", "application/n-triples"),
         (ACTIONS_GRAPH, "*/*", "text/turtle"),
@@ -275,6 +277,24 @@ def test_malformed_query_gets_the_parser_message(live_server: LiveServer) -> Non
     response = get(live_server, "SELECT * WHERE { ?s ?p }")
     assert response.status_code == 400
     assert "error at 1:" in response.text  # pyoxigraph's position, e.g. "error at 1:23: expected"
+
+
+def test_a_query_without_prefix_lines_uses_the_standard_prefixes(live_server: LiveServer) -> None:
+    """gcm: and dcterms: are declared for the query (serve/query/prefixes.py); the fixture release
+    has objectives 1, 2 and 7. An unknown prefix is named in the 400, with its line and column."""
+    response = get(
+        live_server,
+        "SELECT ?n WHERE {\n  ?o a gcm:Objective ; gcm:number ?n ; dcterms:title ?t }\nORDER BY ?n",
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert response.status_code == 200, response.text
+    assert [b["n"]["value"] for b in response.json()["results"]["bindings"]] == ["1", "2", "7"]
+    unknown = get(live_server, "SELECT * WHERE {\n  ?s nope:p ?o }")
+    assert unknown.status_code == 400
+    assert (
+        "error at line 2, column" in unknown.text and "Undeclared prefix(es): nope:" in unknown.text
+    )
+    assert "\\u{" not in unknown.text
 
 
 def test_too_long_query_is_413(live_server: LiveServer) -> None:

@@ -31,6 +31,13 @@ DATA = (
     "resources/sources/manifest.json",
 )
 DATA += ("resources/sparql_queries/objective-targets.rq",)
+DATA += (  # the vendored editor and network view, with their licences
+    "serve/http/static/vendor/yasgui/yasgui.min.js",
+    "serve/http/static/vendor/yasgui/LICENSE",
+    "serve/http/static/vendor/cytoscape/cytoscape.min.js",
+    "serve/http/static/vendor/VENDORED.md",
+    "serve/http/static/editor.js",
+)
 
 
 def checked(command: list[str], **options) -> str:

@@ -27,6 +27,7 @@ from .graphs import OBJECTIVE_COLOUR, SDG_COLOURS
 from .metrics import sorted_nodes
 
 DPI = 150
+LABEL_COLOUR = "#1d232a"  # tick labels: dark text on white, whatever the SDG colour
 RC = {
     "svg.hashsalt": "gcm-graph-analysis",
     "svg.fonttype": "path",
@@ -127,8 +128,10 @@ def goal_heatmap(objective_goal: nx.Graph, goal_names: dict[int, str], out_dir: 
         ax.set_yticklabels([objective_row_label(objective_goal.nodes[o]) for o in objectives])
         ax.set_xticks(range(len(goals)))
         ax.set_xticklabels([f"{g} {goal_names[g]}" for g in goals], rotation=55, ha="right")
-        for tick, goal in zip(ax.get_xticklabels(), goals, strict=True):
-            tick.set_color(SDG_COLOURS[goal])
+        # Labels in dark text: several SDG colours (7 yellow, 11 orange, 6 cyan) are unreadable
+        # on white; the goal's colour is the cells' and the legend's.
+        for tick in ax.get_xticklabels():
+            tick.set_color(LABEL_COLOUR)
             tick.set_fontweight("bold")
         cell_grid(ax, len(goals), len(objectives), "#DDDDDD")
         ax.set_title("GCM objectives × SDGs: SDG targets the implementation booklet lists")
@@ -166,8 +169,8 @@ def target_heatmap(objective_target: nx.Graph, out_dir: Path) -> list[Path]:
         ax.set_xticklabels(
             [objective_target.nodes[t]["code"] for t in targets], rotation=90, fontsize=8
         )
-        for tick, target in zip(ax.get_xticklabels(), targets, strict=True):
-            tick.set_color(objective_target.nodes[target]["colour"])
+        for tick in ax.get_xticklabels():  # dark text (see goal_heatmap): legible on white
+            tick.set_color(LABEL_COLOUR)
         cell_grid(ax, len(targets), len(objectives), "#E5E5E5")
         ax.set_xlabel(
             "SDG target (the booklet lists it for the objective: filled, in the goal's colour)"

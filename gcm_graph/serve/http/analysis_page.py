@@ -5,7 +5,6 @@ every number, downloads), read from `<release>/analysis/summary.json` as `gcm-gr
 from __future__ import annotations
 
 import json
-from itertools import groupby
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
@@ -42,10 +41,11 @@ def page_context(summary: dict) -> dict:
         }
         for name, figure in sorted(summary["figures"].items())
     ]
-    sections = [
-        (section, list(rows))
-        for section, rows in groupby(summary["rows"], key=lambda r: r["section"])
-    ]
+    from . import site
+    from .analysis_views import goal_matrix, wide_tables
+
+    release_dir = Path(current_app.config["RELEASE_DIR"])
+    linker = site.current().linker()
     graphs = [
         {
             "name": name,
@@ -55,7 +55,8 @@ def page_context(summary: dict) -> dict:
     ]
     return {
         "figures": figures,
-        "sections": sections,
+        "tables": wide_tables(summary, release_dir, linker),
+        "goal_matrix": goal_matrix(release_dir, linker),
         "queries": sorted(summary["queries"].items()),
         "graphs": graphs,
         "summary_files": [(n, _dump_url(n)) for n in ("summary.md", "summary.csv", "summary.json")],
@@ -87,3 +88,17 @@ def analysis_json() -> Response:
         return not_found("This release has no analysis: run `gcm-graph analyze`.")
     response = Response(path.read_bytes(), content_type="application/json")
     return finish(response, "analysis.json")
+
+
+@bp.get("/analysis/network.json")
+def network() -> Response:
+    """The objective projection for the interactive network view (analysis_views.network_json)."""
+    from . import site
+    from .analysis_views import network_json
+    from .responses import finish, not_found
+
+    data = network_json(Path(current_app.config["RELEASE_DIR"]), site.current().linker())
+    if data is None:
+        return not_found("This release has no analysis graphs: run `gcm-graph analyze`.")
+    body = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return finish(Response(body, content_type="application/json"), "analysis-network")

@@ -31,8 +31,10 @@ from ..formats import Format
 from ..query.describe import MAX_DESCRIPTION_TRIPLES, Description, notations, subject_labels
 from . import site
 from .compression import compress
-from .queryform import run_for_page
+from .editor import editor_for_browsers, editor_page
+from .page_extras import claim_labels, enrich
 from .responses import (
+    CSP,
     Twin,
     finish,
     html,
@@ -64,29 +66,20 @@ def home() -> Response:
     return finish(html("home.html", **site.current().home_context()), "home")
 
 
+@bp.before_app_request
+def sparql_editor() -> Response | None:
+    """GET /sparql from a browser: the query editor (editor.py), not the protocol."""
+    return editor_for_browsers()
+
+
 @bp.route("/query", methods=["GET", "POST"])
 @compress.compressed()
 def query() -> Response:
-    """The query form; with a query (or `example=NAME`), its results as a table."""
-    s = site.current()
-    text = request.values.get("query", "")
-    example = s.example(request.values.get("example", ""))
-    if example is not None and not text.strip():
-        text = example.text
-    result, error, status = (
-        run_for_page(text, s.linker(), s.term_labels()) if text.strip() else (None, None, 200)
-    )
-    response = html(
-        "query.html",
-        status=status,
-        query_text=text,
-        result=result,
-        error=error,
-        examples=s.examples(),
-        sparql_url=f"{request.script_root}/sparql",
-    )
+    """The query editor (editor.py); with a query (or `example=NAME`), also its no-script table."""
+    response, status, text = editor_page()
     if request.method == "POST" or status != 200:
         response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = CSP
         return response
     return finish(response, "query", text)
 
@@ -115,7 +108,9 @@ def ontology(ext: str) -> Response:
 @bp.get("/shapes")
 @compress.compressed()
 def shapes() -> Response:
-    found = site.current().shapes()
+    from .shapes_view import shape_views
+
+    found = [{**s, "views": shape_views(s["path"])} for s in site.current().shapes()]
     return finish(html("shapes.html", shapes=found), "shapes", *(s["digest"] for s in found))
 
 
@@ -199,8 +194,12 @@ def build_page(description: Description, store: Store) -> ResourcePage:
     for iri, notation in notations(store, linked).items():
         if iri != description.resource.value and iri in labels:
             labels[iri] = f"{notation} {labels[iri]}"
-    viewer = Viewer(s.linker(), labels, s.term_labels())
     subjects = [t.subject for t in description.incoming if isinstance(t.subject, NamedNode)]
-    return resource_page(
-        description, viewer, subject_labels(store, subjects), MAX_DESCRIPTION_TRIPLES
+    named_claims = claim_labels(store, [description.resource, *linked, *subjects], s.term_labels())
+    labels = named_claims | labels
+    viewer = Viewer(s.linker(), labels, s.term_labels())
+    page = resource_page(
+        description, viewer, named_claims | subject_labels(store, subjects), MAX_DESCRIPTION_TRIPLES
     )
+    enrich(page, store, viewer.linker)
+    return page

@@ -17,8 +17,13 @@ from . import site
 
 DOCUMENT_KINDS: tuple[formats.Kind, ...] = ("graph", "page")
 CACHE_CONTROL = "public, max-age=300"
+# Scripts from our origin only (no inline script, no eval): the editor and the network view are
+# vendored under /assets/vendor/. 'unsafe-inline' styles: YASGUI (CodeMirror, DataTables, its
+# column resizer) writes style attributes and a <style> element at run time; a style cannot run
+# code, and nothing may be loaded from another origin either way.
 CSP = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; connect-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 Twin = Callable[[str], str]  # extension -> URL of that twin

@@ -29,6 +29,8 @@ from ..query.jobs import (
     WorkerDied,
 )
 from ..query.policy import UPDATE_REFUSED, PolicyError, QueryPlan, analyse
+from ..query.prefixes import unknown_prefix_error
+from ..query.store import PREFIX_MAP
 from .compression import compress
 from .protocol import BodyError, decode_query_body
 from .service_description import service_description
@@ -100,6 +102,10 @@ def checked_query(text: str) -> QueryPlan:
     """The policy's plan for a query of any route (PolicyError: 4xx). Relative IRIs resolve
     against the endpoint's public IRI (the protocol's base), not the Host the client sent."""
     config = current_app.config
+    if len(text) <= config["MAX_QUERY_LENGTH"]:  # a prefix no one declared: where, as written
+        unknown = unknown_prefix_error(text, PREFIX_MAP)
+        if unknown is not None:
+            raise PolicyError(400, unknown)
     return analyse(
         text, base_iri=config["BASE_URI"] + "sparql", max_length=config["MAX_QUERY_LENGTH"]
     )

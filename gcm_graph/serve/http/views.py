@@ -50,6 +50,20 @@ class SpanView:
     text: str  # "Document title, lines 165–183, paragraph 17"
     href: str | None
     short: str = ""  # "resolution, lines 165–183, paragraph 17" (the source's id)
+    where: str = ""  # "lines 165–183, paragraph 17"
+    document: str = ""  # the document's title (or id)
+    document_href: str | None = None
+    first: int = 0
+    ref: int = 0  # its number in the page's provenance list (footnote-style)
+
+
+@dataclass
+class SourceGroup:
+    """One document of a page's provenance, with every span of it that the page cites."""
+
+    document: str
+    href: str | None
+    spans: list[SpanView]
 
 
 @dataclass
@@ -166,12 +180,15 @@ class ResourcePage:
     title: str
     types: list[TermView]
     properties: list[PropertyView]
-    provenance: list[SpanView]
+    provenance: list[SourceGroup]
     incoming: list[LinkView]
     incoming_total: int
     truncated: bool
     limit: int
     formats: list[dict[str, str]] = field(default_factory=list)
+    actions: list = field(default_factory=list)  # page_extras.py fills these by kind
+    hierarchy: object | None = None
+    excerpt: object | None = None
 
 
 def resource_page(
@@ -205,7 +222,8 @@ def resource_page(
 
     own = by_subject.get(resource, [])
     types = [viewer.iri(t.object) for t in own if t.predicate == RDF_TYPE and _named(t.object)]
-    provenance = [spans[t.object] for t in own if t.predicate == PROV_DERIVED and t.object in spans]
+    cited = [spans[t.object] for t in own if t.predicate == PROV_DERIVED and t.object in spans]
+    provenance = _group_by_document(cited + [s for found in link_spans.values() for s in found])
     both = dict(viewer.labels) | incoming_labels
     incoming_viewer = Viewer(viewer.linker, both, viewer.term_labels)
     incoming = [
@@ -251,6 +269,7 @@ def _span_texts(by_subject: dict[object, list[Triple]], viewer: Viewer) -> dict[
         if FIRST_LINE not in values:
             continue
         first, last = values[FIRST_LINE].value, values.get(LAST_LINE, values[FIRST_LINE]).value
+        document, document_href = "", None
         lines = f"line {first}" if first == last else f"lines {first}–{last}"
         where = [lines]
         if PARAGRAPH in values:
@@ -261,9 +280,44 @@ def _span_texts(by_subject: dict[object, list[Triple]], viewer: Viewer) -> dict[
             name = viewer.labels.get(source.value) or viewer.short(source.value)
             title = [name, *where]
             short = [source.value.rstrip("/").rpartition("/")[2], *where]
+            document, document_href = name, viewer.linker.href(source.value)
         href = viewer.linker.href(subject.value) if isinstance(subject, NamedNode) else None
-        views[subject] = SpanView(", ".join(title), href, ", ".join(short))
+        views[subject] = SpanView(
+            ", ".join(title),
+            href,
+            ", ".join(short),
+            where=", ".join(where),
+            document=document,
+            document_href=document_href,
+            first=int(first) if first.isdigit() else 0,
+        )
     return views
+
+
+def _group_by_document(cited: list[SpanView]) -> list[SourceGroup]:
+    """The spans a page cites, once each, grouped by document and in line order (numerically:
+    line 86 before line 717); each span gets its number (`ref`) for the values that cite it."""
+    unique = {id(span): span for span in cited}.values()
+    groups: dict[str, SourceGroup] = {}
+    for span in sorted(unique, key=lambda s: (s.document.lower(), s.first, s.where)):
+        group = groups.setdefault(span.document, SourceGroup(span.document, span.document_href, []))
+        if all(span.href != other.href or span.where != other.where for other in group.spans):
+            group.spans.append(span)
+    number = 0
+    for group in groups.values():
+        for span in group.spans:
+            number += 1
+            span.ref = number
+    for span in unique:  # a span cited twice (same IRI) shares the number of its first copy
+        if not span.ref:
+            twin = next(
+                s
+                for g in groups.values()
+                for s in g.spans
+                if (s.href, s.where) == (span.href, span.where)
+            )
+            span.ref = twin.ref
+    return list(groups.values())
 
 
 def _statement_spans(

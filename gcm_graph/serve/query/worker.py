@@ -16,6 +16,7 @@ import os
 import resource
 import signal
 import time
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
 
 from .. import formats
 from .jobs import QueryAnswer, QueryJob
+from .prefixes import declare_standard_prefixes, explain_syntax_error
 from .store import NQUADS_FILE, PREFIX_MAP, load_store
 
 log = logging.getLogger(__name__)
@@ -106,11 +108,14 @@ def main(
 
 
 def execute(store: Store, job: QueryJob) -> QueryAnswer:
-    """Run one query and serialise its answer (or an error status and message)."""
+    """Run one query and serialise its answer (or an error status and message). The release's
+    standard prefixes are declared for a query that uses them without PREFIX lines (prefixes.py)."""
+    query, added = declare_standard_prefixes(job.query, PREFIX_MAP)
     try:
-        return _answer(store, job)
+        return _answer(store, replace(job, query=query))
     except SyntaxError as error:
-        return _error(400, f"Malformed query: {error}")
+        message = explain_syntax_error(str(error), added, job.query, PREFIX_MAP)
+        return _error(400, f"Malformed query: {message}")
     except _ResultTooLarge:
         limit = job.max_result_bytes / (1024 * 1024)
         return _error(422, f"The result is larger than {limit:g} MiB; add a LIMIT or narrow it.")

@@ -30,6 +30,7 @@ import io
 import logging
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
@@ -38,6 +39,7 @@ from ...publish import Publication, StoreCredentials
 from .. import formats
 from ..query.jobs import ENGINE_EXTENSION, DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob
 from ..query.policy import PolicyError, analyse
+from ..query.prefixes import declare_standard_prefixes, explain_syntax_error
 from ..query.store import PREFIX_MAP, RELEASE_EXTENSION
 from .backend import (
     NTRIPLES,
@@ -95,6 +97,9 @@ class RemotePool:
             log.warning("SPARQL backend not ready at start: %s", error)
 
     def run(self, job: QueryJob, deadline: float, queue_timeout: float) -> QueryAnswer:
+        written = job.query  # the standard prefixes declared, as the embedded store does
+        completed, added = declare_standard_prefixes(written, PREFIX_MAP)
+        job = replace(job, query=completed)
         try:
             plan = analyse(job.query, base_iri=_ABSOLUTE_ALREADY)
             form = Store().query(job.query)  # parse only: the empty store answers nothing
@@ -102,7 +107,8 @@ class RemotePool:
         except PolicyError as error:
             return _answer(error.status, error.message)
         except SyntaxError as error:
-            return _answer(400, f"Malformed query: {error}")
+            message = explain_syntax_error(str(error), added, written, PREFIX_MAP)
+            return _answer(400, f"Malformed query: {message}")
         except ValueError as error:
             return _answer(400, f"Bad request: {error}")
         tabular = isinstance(form, QuerySolutions | QueryBoolean)
