@@ -71,7 +71,12 @@ def test_html_results_link_to_resource_pages(built_server):
     response = get(built_server, {"q": "remittances"})
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/html")
-    assert "script-src" not in response.headers["Content-Security-Policy"]  # no scripts at all
+    policy = dict(
+        (part.strip().split(" ", 1) + [""])[:2]
+        for part in response.headers["Content-Security-Policy"].split(";")
+        if part.strip()
+    )
+    assert policy.get("script-src", "'self'") == "'self'"  # scripts from our origin only
     page = Page(response.text)
     assert page.scripts == 0
     assert {m.lower() for m in page.marks} >= {"remittances"}
@@ -193,7 +198,8 @@ def test_every_page_has_a_search_box_that_works_without_scripts(built_server, pa
     assert boxes, path
     assert boxes[0].get("method", "get").lower() == "get"
     assert "q" in boxes[0]["inputs"]
-    assert page.scripts == 0
+    if path != "query":  # the query editor is the one page with (our own) scripts
+        assert page.scripts == 0
 
 
 def test_the_index_can_be_built_as_the_app_starts(fixture_release):
