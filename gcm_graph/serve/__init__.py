@@ -49,6 +49,7 @@ OPTIONAL_BLUEPRINTS = (
     "gcm_graph.serve.dumps",
     "gcm_graph.serve.health",
     "gcm_graph.serve.analysis_page",
+    "gcm_graph.serve.harvest",
 )
 
 compress = Compress()

@@ -33,6 +33,7 @@ from pyoxigraph import NamedNode, Store, Triple, serialize
 from . import compress, formats, site
 from .describe import MAX_DESCRIPTION_TRIPLES, Description, notations, subject_labels
 from .formats import Format
+from .ldcontext import compact_triples
 from .queryform import run_for_page
 from .store import PREFIX_MAP
 from .views import ResourcePage, Viewer, resource_page
@@ -86,7 +87,11 @@ def html(template: str, status: int = 200, **context: object) -> Response:
 
 
 def rdf_document(triples: Iterable[Triple], fmt: Format, *key: str, links: str = "") -> Response:
-    body = serialize(list(triples), format=fmt.oxigraph, prefixes=PREFIX_MAP)
+    if fmt.name == "jsonld":  # compact, with the published @context
+        s = site.current()
+        body = compact_triples(triples, str(s.release.directory), s.base_uri)
+    else:
+        body = serialize(list(triples), format=fmt.oxigraph, prefixes=PREFIX_MAP)
     response = Response(body, content_type=fmt.content_type)
     if links:
         response.headers["Link"] = links

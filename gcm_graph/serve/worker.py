@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from . import formats
-from .store import NQUADS_FILE, PREFIX_MAP, load_store
+from .ldcontext import write_graph
+from .store import NQUADS_FILE, load_store
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri (None: not given)
     named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri
     max_result_bytes: int = 64 * 1024 * 1024
+    release_dir: str = ""  # where the JSON-LD context is (compact JSON-LD answers)
+    base_iri: str = ""  # whose <base>context.jsonld the JSON-LD answers name
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ def _answer(store: Store, job: QueryJob) -> QueryAnswer:
     if tabular:
         result.serialize(buffer, format=fmt.oxigraph)
     else:
-        serialize(result, buffer, format=fmt.oxigraph, prefixes=PREFIX_MAP)
+        write_graph(result, fmt, buffer, job)
     return QueryAnswer(200, buffer.getvalue(), fmt.name)
 
 
