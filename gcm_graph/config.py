@@ -23,6 +23,11 @@ DEFAULT_BASE_URI = "https://w3id.org/gcm/"
 ONTOLOGY_NS = "https://w3id.org/gcm/ontology#"
 BASE_URI_ENV = "GCM_BASE_URI"
 
+# Credentials at a SPARQL store, the same for `publish` and `serve --backend`: the user from
+# --store-user or this variable, the password only from the environment (never an option).
+STORE_USER_ENV = "GCM_STORE_USER"
+STORE_PASSWORD_ENV = "GCM_STORE_PASSWORD"
+
 # Dates of the VoID description (never the clock: the release must be the same bytes tomorrow).
 # RELEASE_DATE moves with a release that changes the data; reproducible-builds' $SOURCE_DATE_EPOCH
 # (seconds since 1970, UTC) overrides it.

@@ -22,7 +22,7 @@ ones of its request. So publishing does not rely on store transactions:
    longer has; then the live counts are checked against the release;
 4. **mark**: the record becomes `stable` with the new sha and a new id.
 
-Readers that must never mix releases (gcm_graph/serve/remote.py) use the record as a sequence
+Readers that must never mix releases (gcm_graph/serve/remote/client.py) use the record as a sequence
 lock: answer only if the record read *after* the query equals the stable record they read before
 it (same id); otherwise retry, and while it says `switching`, wait. A reader can therefore never
 return an answer computed during steps 2-4. Any transitional state of the record itself (zero or
@@ -78,10 +78,6 @@ class PublishInputError(GcmError):
     exit_code = 2
 
 
-STORE_USER_ENV = "GCM_STORE_USER"
-STORE_PASSWORD_ENV = "GCM_STORE_PASSWORD"
-
-
 @dataclass(frozen=True)
 class StoreCredentials:
     """A user name and password at the store, for `publish` and `serve --backend` alike.
@@ -97,10 +93,10 @@ class StoreCredentials:
     @classmethod
     def given(cls, user: str | None = None) -> StoreCredentials | None:
         """From the option (else $GCM_STORE_USER) and $GCM_STORE_PASSWORD; None without a user."""
-        name = user or os.environ.get(STORE_USER_ENV)
+        name = user or os.environ.get(config.STORE_USER_ENV)
         if not name:
             return None
-        return cls(name, os.environ.get(STORE_PASSWORD_ENV, ""))
+        return cls(name, os.environ.get(config.STORE_PASSWORD_ENV, ""))
 
     def auth_for(self, challenge: requests.Response) -> AuthBase:
         """The requests auth object for the scheme a 401 answer asks for."""
@@ -210,7 +206,7 @@ class ReleaseGraphs:
 
 
 def read_release(release_dir: Path | str, base_uri: str | None = None) -> ReleaseGraphs:
-    from .serve.store import release_fingerprint
+    from .serve.query.store import release_fingerprint
 
     directory = Path(release_dir)
     if not (directory / NQUADS_FILE).is_file():

@@ -1,9 +1,15 @@
-"""The linked-data service: a Flask app over the built release (see create_app).
+"""The linked-data service: the app factory (create_app) over the built release.
 
-Blueprints: `sparql` (this package's /sparql endpoint) always; `gcm_graph.serve.pages:bp` and
-`gcm_graph.serve.dumps:bp` when those modules exist. Shared by all: the release (store.py), the
-format table (formats.py), CORS for every route (the data is public and read-only), and the
-`compress` extension, which views opt into with ``@compress.compressed()``.
+The parts (each a package; tests/test_serve_structure.py keeps their imports free of cycles):
+
+* http/   the HTTP layer: the blueprints (BLUEPRINTS), pages, negotiation, the WSGI runners;
+* query/  the query engine: guard, worker pool, embedded store, sandbox, resource descriptions;
+* remote/ the remote backend (`--backend URL`): answers from a SPARQL store instead.
+
+formats.py, the one format table (media types, extensions, pyoxigraph formats), is shared by all
+three; cli_support.py holds the library functions behind `gcm-graph serve` and `gcm-graph query`.
+The factory applies CORS to every route (the data is public and read-only) and the `compress`
+extension (http/compression.py), which views opt into with ``@compress.compressed()``.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ import os
 from typing import Any
 
 from flask import Flask
-from flask_compress import Compress
 from flask_cors import CORS
 
 from .. import config as project_config
@@ -29,13 +34,15 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "MAX_RESULT_BYTES": 64 * 1024 * 1024,  # serialised answers above this: 422, never truncated
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies (Flask): 413 above
     "WORKERS": max(2, min(4, os.cpu_count() or 2)),  # query worker processes
-    "THREADS": 16,  # HTTP threads of the WSGI server (wsgi.py)
+    "THREADS": 16,  # HTTP threads of the WSGI server (http/wsgi.py)
     "ALLOW_SERVICE": False,  # federated SERVICE queries (outbound connections)
     "SANDBOX_WORKERS": True,  # seccomp: query workers cannot open Internet sockets
     "WORKER_MEMORY_MB": 1024,  # address-space cap of a query worker (None: no cap)
+    "WORKER_MAX_QUERIES": 1000,  # a worker is replaced after answering this many queries
+    "WORKER_RECYCLE_MB": 256,  # ... or once its resident memory grew this much (None: never)
     "CACHE_MAX_AGE": 300,  # seconds, Cache-Control on query results
     "START_QUERY_POOL": True,  # False: pages/dumps-only apps (e.g. their unit tests)
-    "BACKEND_URL": None,  # SPARQL endpoint to answer from instead of the embedded store (remote.py)
+    "BACKEND_URL": None,  # SPARQL endpoint to answer from instead of the embedded store (remote/)
     "COMPRESS_REGISTER": False,  # compression is opt-in per view (@compress.compressed())
     "COMPRESS_MIMETYPES": sorted(
         {f.media_type for f in formats.FORMATS if f.kind != "file" or f.name == "jsonfile"}
@@ -44,29 +51,28 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "COMPRESS_ALGORITHM": ["gzip"],
 }
 
-OPTIONAL_BLUEPRINTS = (
-    "gcm_graph.serve.pages",
-    "gcm_graph.serve.dumps",
-    "gcm_graph.serve.health",
-    "gcm_graph.serve.analysis_page",
-    "gcm_graph.serve.harvest",
+BLUEPRINTS = (  # the modules of the HTTP layer with a blueprint (`bp`), registered in this order
+    "gcm_graph.serve.http.sparql",
+    "gcm_graph.serve.http.pages",
+    "gcm_graph.serve.http.dumps",
+    "gcm_graph.serve.http.health",
+    "gcm_graph.serve.http.analysis_page",
+    "gcm_graph.serve.http.harvest",
 )
-
-compress = Compress()
 
 
 def create_app(config: dict | None = None) -> Flask:
     """The app for a release directory; `config` overrides DEFAULT_CONFIG keys."""
-    from .sparql import POOL_EXTENSION
-    from .sparql import bp as sparql_bp
-    from .store import open_release
+    from .http.compression import compress
+    from .query.jobs import ENGINE_EXTENSION
+    from .query.store import open_release
 
     app = Flask(__name__)
     app.config.update(DEFAULT_CONFIG)
     app.config.update(config or {})
     app.config["BASE_URI"] = project_config.base_uri(app.config["BASE_URI"])
     if app.config["BACKEND_URL"]:  # answer from a remote SPARQL store (published release)
-        from .remote import install_backend
+        from .remote.client import install_backend
 
         install_backend(app)
     else:
@@ -83,26 +89,21 @@ def create_app(config: dict | None = None) -> Flask:
         max_age=86400,
     )
     compress.init_app(app)
-    app.register_blueprint(sparql_bp)
-    for module_name in OPTIONAL_BLUEPRINTS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:  # a real missing dependency inside the module
-                raise
-            continue
-        app.register_blueprint(module.bp)
+    for module_name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(module_name).bp)
 
     if app.config["START_QUERY_POOL"] and not app.config["BACKEND_URL"]:
-        from .worker import QueryPool
+        from .query.pool import QueryPool
 
         pool = QueryPool(
             app.config["RELEASE_DIR"],
             app.config["WORKERS"],
             sandbox=app.config["SANDBOX_WORKERS"],
             memory_mb=app.config["WORKER_MEMORY_MB"],
+            max_queries=app.config["WORKER_MAX_QUERIES"],
+            recycle_mb=app.config["WORKER_RECYCLE_MB"],
         )
-        app.extensions[POOL_EXTENSION] = pool
+        app.extensions[ENGINE_EXTENSION] = pool
         atexit.register(pool.close)
         pool.warm_up()  # the workers have loaded the release before the first request
     return app

@@ -15,11 +15,11 @@ from typing import IO, TYPE_CHECKING, Any
 from pyoxigraph import RdfFormat, Triple, serialize
 
 from .. import jsonld
-from .store import PREFIX_MAP
+from .query.store import PREFIX_MAP
 
 if TYPE_CHECKING:
     from .formats import Format
-    from .worker import QueryJob
+    from .query.jobs import QueryJob
 
 
 @lru_cache(maxsize=8)

@@ -21,10 +21,10 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from . import guard
+from ..query import guard
+from ..query.jobs import DeadlineExceeded, PoolBusy, QueryJob, WorkerDied
 from .sparql import query_pool
 from .views import Linker, TermView, Viewer
-from .worker import DeadlineExceeded, PoolBusy, QueryJob, WorkerDied
 
 MAX_ROWS = 1000
 RESULT_DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("tsv", "TSV"), ("xml", "XML"))
@@ -67,7 +67,7 @@ def run_for_page(
     except PoolBusy:
         return None, "All query workers are busy; retry in a few seconds.", 503
     except WorkerDied as error:
-        return None, f"The query worker died while answering ({error}).", 500
+        return None, error.explain(), error.STATUS
     if answer.status != 200:
         return None, answer.message, answer.status
     viewer = Viewer(linker, {}, term_labels)
@@ -77,7 +77,7 @@ def run_for_page(
 
 
 def _downloads(text: str, choices: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
-    from . import formats
+    from .. import formats
 
     found = []
     for name, label in choices:

@@ -18,65 +18,30 @@ import hashlib
 import os
 import tempfile
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, send_file
-from pyoxigraph import NamedNode, RdfFormat, Store, Triple, parse
+from pyoxigraph import NamedNode
 from werkzeug.security import safe_join
 
-from . import formats, site
+from .. import formats
+from . import site
+from .pages import resource_document
+from .release_files import VOID_FILE, release_dir, release_files, void_triples
+from .responses import (
+    finish,
+    html,
+    negotiated,
+    not_acceptable,
+    not_found,
+    rdf_document,
+)
 
 bp = Blueprint("dumps", __name__)
 
-VOID_FILE = "void.ttl"
 DUMP_MAX_AGE = 3600
 _lock = threading.Lock()
 _hashes: dict[tuple[str, int, int], str] = {}
-_void_cache: dict[str, tuple[list[Triple], Store]] = {}
-
-
-def _release_dir() -> Path:
-    return Path(current_app.config["RELEASE_DIR"]).resolve()
-
-
-def _files() -> list[Path]:
-    root = _release_dir()
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
-
-
-def release_files() -> list[dict]:
-    """Every file of the release with its URL, size, media type and format label."""
-    root = _release_dir()
-    found = []
-    for path in _files():
-        name = path.relative_to(root).as_posix()
-        stat = path.stat()
-        fmt = formats.by_extension(path.suffix) if path.suffix else None
-        found.append(
-            {
-                "name": name,
-                "href": f"{request.script_root}/dumps/{name}",
-                "size": _size(stat.st_size),
-                "bytes": stat.st_size,
-                "media_type": formats.media_type_for_path(path),
-                "label": fmt.label if fmt else "file",
-                "modified": datetime.fromtimestamp(stat.st_mtime, UTC).strftime("%Y-%m-%d %H:%M"),
-            }
-        )
-    return found
 
 
 def content_hash(path: Path) -> str:
@@ -119,8 +84,6 @@ def _gzip_copy(path: Path, digest: str) -> Path:
 
 @bp.get("/dumps/")
 def listing() -> Response:
-    from .pages import finish, html
-
     files = release_files()
     key = "|".join(f"{f['name']}:{f['bytes']}:{f['modified']}" for f in files)
     return finish(html("dumps.html", files=files), "dumps", key)
@@ -140,11 +103,9 @@ def _is_file(path: str | None) -> bool:
 
 @bp.get("/dumps/<path:name>")
 def dump(name: str) -> Response:
-    root = _release_dir()
+    root = release_dir()
     joined = safe_join(str(root), name)
     if not _is_file(joined) or name.startswith(".") or "/." in name:
-        from .pages import not_found
-
         return not_found(f"No file {name} in this release; see /dumps/ for the list.")
     path = Path(joined)
     digest = content_hash(path)
@@ -176,36 +137,9 @@ def dump(name: str) -> Response:
 # --- VoID ---------------------------------------------------------------------------------
 
 
-def void_triples() -> tuple[list[Triple], Store]:
-    """The release's VoID description (its void.ttl; nothing if it has none) and a store of it."""
-    fingerprint = site.current().release.fingerprint
-    cached = _void_cache.get(fingerprint)
-    if cached is None:
-        shipped = _release_dir() / VOID_FILE
-        triples = []
-        if shipped.is_file():
-            triples = [q.triple for q in parse(path=shipped, format=RdfFormat.TURTLE)]
-        store = Store()
-        store.extend(_quads(triples))
-        cached = _void_cache.setdefault(fingerprint, (triples, store))
-    return cached
-
-
-def _quads(triples: list[Triple]) -> list:
-    from pyoxigraph import DefaultGraph, Quad
-
-    return [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples]
-
-
-def void_store() -> Store:
-    return void_triples()[1]
-
-
 @bp.get("/.well-known/void")
 def void() -> Response:
     """Turtle by default; other RDF formats by Accept or ?format=; HTML for browsers."""
-    from .pages import negotiated, not_acceptable, resource_document
-
     fmt = negotiated()
     if fmt is None:
         return not_acceptable()
@@ -213,8 +147,6 @@ def void() -> Response:
     prefix = f"{request.script_root}/.well-known/void"
     triples, _store = void_triples()
     if not triples:
-        from .pages import not_found
-
         return not_found(f"This release has no {VOID_FILE}: rebuild it with `gcm-graph build`.")
     if fmt.kind == "page":
         dataset = s.base_uri + "dataset"
@@ -223,8 +155,6 @@ def void() -> Response:
             response.headers["Vary"] = "Accept"
             return response
         fmt = formats.by_name("ttl", ["graph"])
-    from .pages import rdf_document
-
     response = rdf_document(triples, fmt, "void")
     response.headers["Vary"] = "Accept"
     return response

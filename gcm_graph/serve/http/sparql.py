@@ -5,9 +5,10 @@ format comes from a `format` parameter (a name of formats.py, an alias or a medi
 the Accept header's q-values. Without a query, GET returns the SPARQL Service Description.
 
 Status codes: 400 malformed (parser's message), 403 update or SERVICE, 406 no acceptable format,
-413 query too long, 415 unsupported POST body, 422 result over the size limit, 500 the worker
-died (memory cap), 503 no free worker, 504 deadline passed (the worker was killed). Errors are
-text/plain; a 200 always carries a complete, well-formed body.
+413 query too long, 415 unsupported POST body, 422 result over the size limit, 502 the worker
+died (the message says how: its memory limit, or killed from outside), 503 no free worker, 504
+deadline passed (the worker was killed). Errors are text/plain; a 200 always carries a
+complete, well-formed body.
 """
 
 from __future__ import annotations
@@ -17,13 +18,20 @@ import json
 
 from flask import Blueprint, Request, Response, current_app, request
 
-from . import compress, formats, guard
-from .description import service_description
-from .worker import DeadlineExceeded, PoolBusy, QueryJob, QueryPool, WorkerDied
+from .. import formats
+from ..query import guard
+from ..query.jobs import (
+    ENGINE_EXTENSION,
+    DeadlineExceeded,
+    PoolBusy,
+    QueryEngine,
+    QueryJob,
+    WorkerDied,
+)
+from .compression import compress
+from .service_description import service_description
 
 bp = Blueprint("sparql", __name__)
-
-POOL_EXTENSION = "gcm_query_pool"
 
 
 class ProtocolError(Exception):
@@ -33,8 +41,8 @@ class ProtocolError(Exception):
         self.message = message
 
 
-def query_pool() -> QueryPool:
-    pool = current_app.extensions.get(POOL_EXTENSION)
+def query_pool() -> QueryEngine:
+    pool = current_app.extensions.get(ENGINE_EXTENSION)
     if pool is None:  # an app made with START_QUERY_POOL=False (pages-only tests)
         raise ProtocolError(503, "This server runs without query workers.")
     return pool
@@ -84,11 +92,7 @@ def endpoint() -> Response:
         response.headers["Retry-After"] = "5"
         return response
     except WorkerDied as error:
-        return _error(
-            500,
-            f"The query worker died while answering ({error}); most likely the query needed "
-            "more memory than a worker may use. Narrow it and retry.",
-        )
+        return _error(error.STATUS, error.explain())
     if answer.status != 200:
         return _error(answer.status, answer.message)
     fmt = formats.by_name(answer.format or "", ["results", "graph"])

@@ -16,7 +16,7 @@ import time
 
 from flask import Blueprint, Response, current_app
 
-from .worker import DeadlineExceeded, PoolBusy, QueryJob, WorkerDied
+from ..query.jobs import ENGINE_EXTENSION, DeadlineExceeded, PoolBusy, QueryJob, WorkerDied
 
 bp = Blueprint("health", __name__)
 
@@ -27,11 +27,9 @@ PROBE_QUEUE_S = 2.0
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    from .sparql import POOL_EXTENSION
-
     config = current_app.config
     backend = config.get("BACKEND_URL") or "embedded"
-    pool = current_app.extensions.get(POOL_EXTENSION)
+    pool = current_app.extensions.get(ENGINE_EXTENSION)
     started = time.perf_counter()
     error = None
     if pool is None:
@@ -46,7 +44,7 @@ def healthz() -> Response:
         except PoolBusy:
             error = "every query worker is busy"
         except WorkerDied as died:
-            error = f"a query worker died ({died})"
+            error = f"a query worker died ({died}); it is being replaced"
     body = {
         "status": "ok" if error is None else "unavailable",
         "release": config.get("RELEASE_FINGERPRINT"),

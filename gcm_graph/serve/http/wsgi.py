@@ -1,7 +1,7 @@
 """Production serving: waitress (HTTP threads) in front of the app and its query worker processes.
 
-    python -m gcm_graph.serve.wsgi --port 8000 --release-dir build
-    gunicorn -w 2 'gcm_graph.serve.wsgi:make_wsgi_app()'   # alternative: one pool per worker
+    python -m gcm_graph.serve.http.wsgi --port 8000 --release-dir build
+    gunicorn -w 2 'gcm_graph.serve.http.wsgi:make_wsgi_app()'   # alternative: one pool per worker
 
 The process prints `listening on http://HOST:PORT/` once the query workers are warm, so a caller
 (tests, `make run`) can wait for that line; `--port 0` picks a free port.
@@ -18,8 +18,8 @@ import sys
 from flask import Flask
 from waitress import create_server
 
-from . import DEFAULT_CONFIG, create_app
-from .sparql import POOL_EXTENSION
+from .. import DEFAULT_CONFIG, create_app
+from ..query.jobs import ENGINE_EXTENSION
 
 
 def make_wsgi_app(**config) -> Flask:
@@ -47,7 +47,7 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
     finally:
         if server is not None:
             server.close()
-        pool = app.extensions.get(POOL_EXTENSION)
+        pool = app.extensions.get(ENGINE_EXTENSION)
         if pool is not None:
             pool.close()
 

@@ -19,15 +19,16 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, request
 from pyoxigraph import NamedNode
 
-from . import compress, site
-from .ldcontext import release_context
-from .pages import (
+from ..ldcontext import release_context
+from . import site
+from .compression import compress
+from .pages import resource_document
+from .responses import (
     finish,
     negotiated,
     not_acceptable,
     not_found,
     rdf_document,
-    resource_document,
     see_other,
     twin_format,
 )
