@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from serving import REPO, require_loopback, wsgi_server
 
-SPEC = REPO / "openapi.yaml"
+SPEC = REPO / "gcm_graph" / "resources" / "openapi.yaml"
 TRANSPORT_LIMITS = {400, 413, 414, 431}
 ODD_PATH_STATUSES = {200, 301, 303, 304, 308, 400, 404, 405, 406, 413, 414, 431}
 MEDIA_TYPES = [

@@ -28,6 +28,23 @@ BASE_URI_ENV = "GCM_BASE_URI"
 STORE_USER_ENV = "GCM_STORE_USER"
 STORE_PASSWORD_ENV = "GCM_STORE_PASSWORD"
 
+# Dates of the VoID description (never the clock: the release must be the same bytes tomorrow).
+# RELEASE_DATE moves with a release that changes the data; reproducible-builds' $SOURCE_DATE_EPOCH
+# (seconds since 1970, UTC) overrides it.
+FIRST_ISSUED = "2026-11-23"
+RELEASE_DATE = "2026-12-02"
+SOURCE_DATE_ENV = "SOURCE_DATE_EPOCH"
+
+
+def release_date() -> str:
+    """The release's date (ISO 8601): $SOURCE_DATE_EPOCH's UTC day, else RELEASE_DATE."""
+    epoch = os.environ.get(SOURCE_DATE_ENV)
+    if not epoch:
+        return RELEASE_DATE
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
+
 
 def base_uri(override: str | None = None) -> str:
     """The IRI base for instance data: the override, else $GCM_BASE_URI, else the default.

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .background import AnalysisProcess
-from .config import BUILD_DIR, ONTOLOGY_FILE, SHAPES_DIR, SOURCES_DIR, base_uri
+from .config import BUILD_DIR, ONTOLOGY_FILE, SHAPES_DIR, SOURCES_DIR, base_uri, release_date
 from .context import BuildContext
 from .crosscheck import check_objective_list
 from .errors import ValidationFailure
 from .extract.objective_list import parse_objective_list
 from .extract.resolution import parse_resolution
+from .jsonld import write_release_files as write_jsonld_files
 from .model import booklet as booklet_model
 from .model import gfmd as gfmd_model
 from .model import idm as idm_model
@@ -178,8 +179,10 @@ def write_release(out: Path, ctx: BuildContext, merged, validation: ValidationRe
     (out / "discrepancies.json").write_text(ctx.report.to_json(), encoding="utf-8")
     (out / "discrepancies.md").write_text(ctx.report.to_markdown(), encoding="utf-8")
     (out / "validation-report.txt").write_text(validation.text(), encoding="utf-8")
+    write_jsonld_files(merged, out)
     graph_sizes = {str(c.identifier): len(c) for c in ctx.dataset.graphs() if len(c)}
-    void = void_graph(ctx.iris, list(ctx.sources.values()), len(merged), graph_sizes)
+    sources = list(ctx.sources.values())
+    void = void_graph(ctx.iris, sources, merged, graph_sizes, out, release_date())
     (out / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
     manifest = release_manifest(out, ctx.dataset, merged, ctx.sources.values(), ctx.iris.base)
     write_json(out / "manifest.json", manifest)

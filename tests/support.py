@@ -9,8 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pyoxigraph import RdfFormat, serialize
+from rdflib import Graph
 
-from gcm_graph.config import DEFAULT_BASE_URI, SHAPES_DIR, SOURCES_DIR
+from gcm_graph.config import DEFAULT_BASE_URI, RELEASE_DATE, SHAPES_DIR, SOURCES_DIR
 from gcm_graph.pipeline import BuildResult, build_release
 from gcm_graph.sources import load_manifest
 from gcm_graph.vocab import Iris
@@ -72,9 +74,10 @@ def write_void(directory: Path, quads: list) -> Path:
     for quad in quads:
         if hasattr(quad.graph_name, "value"):
             sizes[quad.graph_name.value] = sizes.get(quad.graph_name.value, 0) + 1
-    triples = len({quad.triple for quad in quads})
+    triples = sorted({quad.triple for quad in quads}, key=str)
+    merged = Graph().parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
     sources = list(load_manifest(SOURCES_DIR).values())
-    void = void_graph(Iris(DEFAULT_BASE_URI), sources, triples, sizes)
+    void = void_graph(Iris(DEFAULT_BASE_URI), sources, merged, sizes, directory, RELEASE_DATE)
     path = directory / "void.ttl"
     path.write_text(void.serialize(format="turtle"), encoding="utf-8")
     return path

@@ -27,6 +27,8 @@ EXPECTED_FILES = {
     "gcm.nt",
     "gcm.trig",
     "gcm.nq",
+    "gcm.jsonld",
+    "context.jsonld",
     "discrepancies.json",
     "discrepancies.md",
     "validation-report.txt",

@@ -138,7 +138,9 @@ def test_openapi_describes_every_route_of_the_service() -> None:
 
     from gcm_graph.serve import create_app
 
-    spec = yaml.safe_load((REPOSITORY / "openapi.yaml").read_text(encoding="utf-8"))
+    spec = yaml.safe_load(
+        (REPOSITORY / "gcm_graph" / "resources" / "openapi.yaml").read_text(encoding="utf-8")
+    )
     assert spec["openapi"].startswith("3.")
     described = set(spec["paths"])
     app = create_app({"START_QUERY_POOL": False, "RELEASE_DIR": str(FIXTURE_RELEASE)})

@@ -72,7 +72,7 @@ def test_html_results_link_to_resource_pages(built_server):
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/html")
     policy = dict(
-        (part.strip().split(" ", 1) + [""])[:2]
+        ([*part.strip().split(" ", 1), ""])[:2]
         for part in response.headers["Content-Security-Policy"].split(";")
         if part.strip()
     )

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 from conftest import LiveServer
+from jsonld_support import parse_answer
 from rdflib import Graph, URIRef
 from rdflib.query import Result
 
@@ -144,7 +145,7 @@ def test_construct_formats_parse_back_and_can_be_queried(
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].split(";")[0] == media_type
     assert get(live_server, ACTIONS_GRAPH, params={"format": name}).content == response.content
-    graph = Graph().parse(data=response.content, format=rdflib_format)
+    graph = parse_answer(response.content, rdflib_format, live_server.url)
     rows = graph.query(
         "SELECT ?o ?l { ?o <https://w3id.org/gcm/ontology#hasAction> ?a . "
         "?a <https://w3id.org/gcm/ontology#letter> ?l }"

@@ -113,6 +113,8 @@ def test_the_wheel_builds_queries_and_serves_outside_the_checkout(
         assert response.status_code == 200, response.text
         assert int(response.json()["results"]["bindings"][0]["n"]["value"]) > 20_000
         assert requests.get(server.url + "ontology", timeout=60).status_code == 200
+        for shipped in ("openapi.yaml", "context.jsonld"):  # package data, served from the wheel
+            assert requests.get(server.url + shipped, timeout=60).status_code == 200, shipped
 
 
 def test_every_package_is_in_the_wheel_list() -> None:

@@ -97,7 +97,10 @@ def describe_source(graph: Graph, iris: Iris, source: Source) -> URIRef:
     graph.add((iri, RDF.type, PROV.Entity))
     graph.add((iri, RDF.type, GCM.SourceDocument))
     graph.add((iri, DCTERMS.title, english(source.title)))
-    graph.add((iri, DCTERMS.license, plain(source.licence)))
+    # The licence statement as text; dcterms:license only for a licence IRI (none is guessed).
+    graph.add((iri, DCTERMS.rights, plain(source.licence)))
+    if source.metadata.get("licence_url"):
+        graph.add((iri, DCTERMS.license, URIRef(source.metadata["licence_url"])))
     graph.add((iri, GCM.sha256, plain(source.sha256)))
     graph.add((iri, GCM.fileName, plain(source.path.name)))
     if source.publisher:

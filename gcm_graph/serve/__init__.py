@@ -58,6 +58,7 @@ BLUEPRINTS = (  # the modules of the HTTP layer with a blueprint (`bp`), registe
     "gcm_graph.serve.http.health",
     "gcm_graph.serve.http.analysis_page",
     "gcm_graph.serve.http.search",  # issue 12 §3: /search
+    "gcm_graph.serve.http.harvest",
 )
 
 

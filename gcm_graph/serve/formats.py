@@ -111,7 +111,7 @@ FORMATS: tuple[Format, ...] = (
     Format(
         "jsonld",
         "graph",
-        ("application/ld+json",),
+        ("application/ld+json", "application/json"),  # plain JSON clients get JSON-LD
         "jsonld",
         "JSON-LD",
         "json-ld",

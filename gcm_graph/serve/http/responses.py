@@ -12,6 +12,7 @@ from pyoxigraph import Triple, serialize
 
 from .. import formats
 from ..formats import Format
+from ..ldcontext import compact_triples
 from ..query.store import PREFIX_MAP
 from . import site
 
@@ -61,7 +62,11 @@ def html(template: str, status: int = 200, **context: object) -> Response:
 
 
 def rdf_document(triples: Iterable[Triple], fmt: Format, *key: str, links: str = "") -> Response:
-    body = serialize(list(triples), format=fmt.oxigraph, prefixes=PREFIX_MAP)
+    if fmt.name == "jsonld":  # compact, with the published @context
+        s = site.current()
+        body = compact_triples(triples, str(s.release.directory), s.base_uri)
+    else:
+        body = serialize(list(triples), format=fmt.oxigraph, prefixes=PREFIX_MAP)
     response = Response(body, content_type=fmt.content_type)
     if links:
         response.headers["Link"] = links

@@ -171,6 +171,8 @@ def _job(query: str, params: dict[str, list[str]]) -> QueryJob:
         default_graphs=tuple(params.get("default-graph-uri", ())) if has_dataset else None,
         named_graphs=tuple(params.get("named-graph-uri", ())) if has_dataset else None,
         max_result_bytes=current_app.config["MAX_RESULT_BYTES"],
+        release_dir=str(current_app.config["RELEASE_DIR"]),
+        base_iri=current_app.config["BASE_URI"],
     )
 
 

@@ -24,6 +24,8 @@ class QueryJob:
     default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri (None: not given)
     named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri
     max_result_bytes: int = 64 * 1024 * 1024
+    release_dir: str = ""  # where the JSON-LD context is (compact JSON-LD answers)
+    base_iri: str = ""  # whose <base>context.jsonld the JSON-LD answers name
 
 
 @dataclass(frozen=True)

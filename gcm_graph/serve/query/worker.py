@@ -20,9 +20,10 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from .. import formats
+from ..ldcontext import write_graph
 from .jobs import QueryAnswer, QueryJob
 from .prefixes import declare_standard_prefixes, explain_syntax_error
 from .store import NQUADS_FILE, PREFIX_MAP, load_store
@@ -149,7 +150,7 @@ def _answer(store: Store, job: QueryJob) -> QueryAnswer:
     if tabular:
         result.serialize(buffer, format=fmt.oxigraph)
     else:
-        serialize(result, buffer, format=fmt.oxigraph, prefixes=PREFIX_MAP)
+        write_graph(result, fmt, buffer, job)
     return QueryAnswer(200, buffer.getvalue(), fmt.name)
 
 

@@ -33,10 +33,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from ...publish import Publication, StoreCredentials
 from .. import formats
+from ..ldcontext import write_graph
 from ..query.jobs import ENGINE_EXTENSION, DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob
 from ..query.policy import PolicyError, analyse
 from ..query.prefixes import declare_standard_prefixes, explain_syntax_error
@@ -141,7 +142,7 @@ class RemotePool:
             return _answer(error.status, error.message)
         finally:
             self.backend.slots.release()
-        return _serialise(body, tabular, name, job.max_result_bytes)
+        return _serialise(body, tabular, name, job)
 
     def close(self) -> None:
         self.backend.close()
@@ -165,7 +166,8 @@ def _requested_dataset(job: QueryJob) -> Dataset | None:
     return Dataset(tuple(job.default_graphs or ()), tuple(job.named_graphs or ()))
 
 
-def _serialise(body: bytes, tabular: bool, name: str, limit: int) -> QueryAnswer:
+def _serialise(body: bytes, tabular: bool, name: str, job: QueryJob) -> QueryAnswer:
+    limit = job.max_result_bytes
     fmt = formats.by_name(name, ["results" if tabular else "graph"])
     assert fmt is not None and fmt.oxigraph is not None
     buffer = _Limited(limit)
@@ -173,7 +175,7 @@ def _serialise(body: bytes, tabular: bool, name: str, limit: int) -> QueryAnswer
         if tabular:
             parse_results(body).serialize(buffer, format=fmt.oxigraph)
         else:
-            serialize(parse_triples(body), buffer, format=fmt.oxigraph, prefixes=PREFIX_MAP)
+            write_graph(parse_triples(body), fmt, buffer, job)
     except OverflowError:
         return _answer(422, f"The result is larger than {limit / 2**20:g} MiB; add a LIMIT.")
     except (SyntaxError, ValueError) as error:
