@@ -212,11 +212,10 @@ def _build(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     from .pipeline import build_context
-    from .release import merged_graph
     from .validate import load_shapes, validate_graph
 
     ctx = build_context(args.base, args.sources)
-    result = validate_graph(merged_graph(ctx.dataset), load_shapes(args.shapes))
+    result = validate_graph(ctx.dataset, load_shapes(args.shapes))
     print(result.text(), end="")
     return 0 if result.conforms else 1
 

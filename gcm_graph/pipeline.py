@@ -138,18 +138,19 @@ def build_release(
     try:
         ctx = build_context(base, sources_dir, timer)
         staged = staging_dir(out_dir)
+
+        def start_analysis() -> None:
+            if worker:
+                if progress:
+                    progress("analyze (in a second process, beside the validation)")
+                worker.start(staged, staged / ANALYSIS_DIR)
+
         with timer.stage("write dumps"):
-            write_dumps(ctx.dataset, staged)
-        if worker:
-            if progress:
-                progress("analyze (in a second process, beside the validation)")
-            worker.start(staged, staged / ANALYSIS_DIR)
-        with timer.stage("merge"):
-            merged = merged_graph(ctx.dataset)
+            triples = write_dumps(ctx.dataset, staged, merged_written=start_analysis)
         with timer.stage("validate"):
-            validation = validate_graph(merged, load_shapes(shapes_dir))
+            validation = validate_graph(ctx.dataset, load_shapes(shapes_dir))
         with timer.stage("write"):
-            write_release(staged, ctx, merged, validation)
+            write_release(staged, ctx, triples, validation)
         if worker and validation.conforms:
             with timer.stage("analyze (wait)"):
                 timer.timings.update(worker.result())
@@ -170,19 +171,21 @@ def build_release(
             len(validation.violations),
         )
     swap_in(staged, out_dir)
-    return BuildResult(out_dir, len(merged), validation, dict(timer.timings))
+    return BuildResult(out_dir, triples, validation, dict(timer.timings))
 
 
-def write_release(out: Path, ctx: BuildContext, merged, validation: ValidationResult) -> None:
-    """Everything but the dumps (written first, for the analysis) and the analysis."""
+def write_release(out: Path, ctx: BuildContext, triples: int, validation: ValidationResult) -> None:
+    """Everything but the dumps (written first, for the analysis) and the analysis; `triples`:
+    the number of triples of the merged graph."""
     shutil.copyfile(ONTOLOGY_FILE, out / "ontology.ttl")
     (out / "discrepancies.json").write_text(ctx.report.to_json(), encoding="utf-8")
     (out / "discrepancies.md").write_text(ctx.report.to_markdown(), encoding="utf-8")
     (out / "validation-report.txt").write_text(validation.text(), encoding="utf-8")
+    merged = merged_graph(ctx.dataset)  # JSON-LD and the VoID partitions describe the union
     write_jsonld_files(merged, out)
     graph_sizes = {str(c.identifier): len(c) for c in ctx.dataset.graphs() if len(c)}
     sources = list(ctx.sources.values())
     void = void_graph(ctx.iris, sources, merged, graph_sizes, out, release_date())
     (out / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
-    manifest = release_manifest(out, ctx.dataset, merged, ctx.sources.values(), ctx.iris.base)
+    manifest = release_manifest(out, ctx.dataset, triples, ctx.sources.values(), ctx.iris.base)
     write_json(out / "manifest.json", manifest)

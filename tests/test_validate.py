@@ -161,3 +161,32 @@ def test_shapes_that_are_not_turtle_are_a_shapes_error_at_their_line(tmp_path) -
 def test_a_directory_without_shapes_is_a_shapes_error(tmp_path) -> None:
     with pytest.raises(ShapesError, match="no SHACL shapes"):
         load_shapes(tmp_path)
+
+
+def test_a_dataset_is_validated_as_the_union_of_its_graphs() -> None:
+    """The build validates its Dataset as it is: what the merged graph would report, a triple
+    held by two graphs counted once, and a constraint broken only across graphs found."""
+    from rdflib import Dataset
+
+    from gcm_graph.release import merged_graph
+
+    ex = "http://example.org/"
+    shapes = Graph().parse(
+        data=SHAPES + "ex:Counted a sh:NodeShape ; sh:targetClass ex:D ; "
+        "sh:property [ sh:path ex:name ; sh:maxCount 1 ] .",
+        format="turtle",
+    )
+    dataset = Dataset()
+    one, two = (dataset.graph(URIRef(ex + g)) for g in ("g1", "g2"))
+    d, e = URIRef(ex + "d"), URIRef(ex + "e")
+    for graph in (one, two):  # the same triples in two graphs: one value, not two
+        graph.add((d, RDF.type, URIRef(ex + "D")))
+        graph.add((d, URIRef(ex + "name"), Literal("d")))
+    one.add((e, RDF.type, URIRef(ex + "D")))  # two values, each in its own graph
+    one.add((e, URIRef(ex + "name"), Literal("e1")))
+    two.add((e, URIRef(ex + "name"), Literal("e2")))
+    two.add((URIRef(ex + "a"), RDF.type, URIRef(ex + "A")))  # no ex:name anywhere
+    result = validate_graph(dataset, shapes)
+    assert not result.conforms
+    assert {v.focus for v in result.violations} == {ex + "e", ex + "a"}
+    assert result.violations == validate_graph(merged_graph(dataset), shapes).violations
