@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import SourceError
 from ..sources import Source
-from ..text import Line, join_wrapped, numbered, strip_footnote_markers, strip_markdown
+from ..text import Line, join_wrapped, strip_footnote_markers, strip_markdown
 from .gfmd_notes import Notes, clean, read_notes, without_markers
 from .guidance import (
     Citation,
+    GuidanceParser,
     LinedText,
     PracticeRecord,
     country_mentions,
@@ -121,14 +121,7 @@ def parse_gfmd(source: Source) -> Gfmd:
     return GfmdParser(source).parse()
 
 
-class GfmdParser:
-    def __init__(self, source: Source):
-        self.source = source
-        self.lines = numbered(source.lines())
-
-    def fail(self, line: int, expected: str, found: str | None = None) -> SourceError:
-        return SourceError(self.source.path, line, expected, found)
-
+class GfmdParser(GuidanceParser):
     def find_line(self, prefix: str, start: int = 1) -> int:
         for line in self.lines[start - 1 :]:
             if line.text.strip().startswith(prefix) and "\t" not in line.text:

@@ -15,7 +15,9 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from ..text import Line, normalize_space
+from ..errors import SourceError
+from ..sources import Source
+from ..text import Line, normalize_space, numbered
 from .countries import find_countries
 from .mentions import find_organisations, find_years
 
@@ -222,3 +224,15 @@ def text_key(text: str) -> str:
 
 def short_hash(text: str, length: int = 8) -> str:
     return hashlib.sha1(text_key(text).encode("utf-8")).hexdigest()[:length]
+
+
+class GuidanceParser:
+    """What the guidance parsers (GFMD, IDM) share: the source's numbered lines, and errors that
+    name the file and the line."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.lines = numbered(source.lines())
+
+    def fail(self, line: int, expected: str, found: str | None = None) -> SourceError:
+        return SourceError(self.source.path, line, expected, found)

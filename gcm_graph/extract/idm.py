@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import SourceError
 from ..sources import Source
-from ..text import Line, join_wrapped, numbered, strip_markdown
+from ..text import Line, join_wrapped, strip_markdown
 from ..vocab import slugify
 from .countries import find_countries, lookup
 from .guidance import (
+    GuidanceParser,
     LinedText,
     Mention,
     PracticeRecord,
@@ -123,14 +123,7 @@ def parse_idm(source: Source) -> Idm:
     return IdmParser(source).parse()
 
 
-class IdmParser:
-    def __init__(self, source: Source):
-        self.source = source
-        self.lines = numbered(source.lines())
-
-    def fail(self, line: int, expected: str, found: str | None = None) -> SourceError:
-        return SourceError(self.source.path, line, expected, found)
-
+class IdmParser(GuidanceParser):
     def parse(self) -> Idm:
         sections: list[IdmSection] = []
         practices: list[IdmPractice] = []
