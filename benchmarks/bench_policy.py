@@ -4,7 +4,7 @@
 
 Per catalogue query (sparql_queries/*.rq): the median CPU time (time.process_time, this process
 only) of serve/query/policy.analyse, of its tree-sitter parse alone, of the lexical guard it
-replaces (serve/guard.check_query, strict SERVICE check) and of rdflib's SPARQL parser (the other
+replaced (benchmarks/lexical_guard.py: check_query, strict SERVICE check) and of rdflib's SPARQL parser (the other
 real parser at hand). Then crafted inputs of growing size, `"` followed by `\\"` n times and
 never closed (issue 11's 20,000-character query at n = 9,990), alone and inside a query: the
 policy's time per character stays flat (linear); the guard's grows with the size (quadratic),
@@ -19,15 +19,11 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 
+import lexical_guard as guard  # the peer, no longer in the package (benchmarks/lexical_guard.py)
 from tree_sitter import Parser
 
 from gcm_graph.catalogue import catalogue
 from gcm_graph.serve.query import policy
-
-try:  # the lexical guard, the peer: serve/guard.py, or serve/query/guard.py after the reorganisation
-    from gcm_graph.serve.query import guard
-except ImportError:
-    from gcm_graph.serve import guard  # type: ignore[no-redef]
 
 BASE = "https://w3id.org/gcm/sparql"
 

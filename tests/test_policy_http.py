@@ -102,3 +102,31 @@ def test_crafted_query_costs_the_web_process_little_cpu(live_server: LiveServer)
     spent = (cpu_ticks(live_server.pid) - before) / os.sysconf("SC_CLK_TCK")
     assert spent < 2.0, f"{spent:.2f} s of web-process CPU for 5 crafted queries"
     assert triple_count(live_server) == 43
+
+
+FOREIGN_GRAPH = "https://example.org/another-organisation/private"
+
+
+def assert_graph_refused(server: LiveServer, graph: str) -> None:
+    """Issue 11: FROM / FROM NAMED (with or without a space, as a prefixed name) naming a graph
+    outside the release is refused on every route with 403 and a message naming the graph."""
+    queries = [
+        f"SELECT ?o FROM <{graph}> {{ ?s ?p ?o }}",
+        f"SELECT ?o FROM<{graph}> {{ ?s ?p ?o }}",
+        f"SELECT ?o FROM NAMED<{graph}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        "PREFIX o: <https://example.org/another-organisation/>\nASK FROM o:private { ?s ?p ?o }",
+        f"SELECT ?o FROM <https://w3id.org/gcm/graph/booklet> FROM NAMED <{graph}> {{ ?s ?p ?o }}",
+    ]
+    for query in queries:
+        for route in routes(server):
+            response = requests.get(route, params={"query": query}, timeout=TIMEOUT)
+            assert response.status_code == 403, (route, query, response.text[:300])
+            assert graph in response.text and "not part of this release" in response.text
+
+
+def test_from_a_graph_outside_the_release_is_refused(live_server: LiveServer) -> None:
+    assert_graph_refused(live_server, FOREIGN_GRAPH)
+    inside = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/gcm/graph/booklet> { ?s ?p ?o }"
+    for route in routes(live_server):
+        response = requests.get(route, params={"query": inside, "format": "csv"}, timeout=TIMEOUT)
+        assert response.status_code == 200, (route, response.text[:300])

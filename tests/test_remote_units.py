@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from pyoxigraph import QueryResultsFormat, Store
 
 from gcm_graph.publish import STABLE, Publication, parse_state
+from gcm_graph.serve.query.policy import analyse
 from gcm_graph.serve.remote.backend import parse_results
 from gcm_graph.serve.remote.client import is_describe
 from gcm_graph.serve.remote.dataset import (
@@ -19,39 +20,9 @@ from gcm_graph.serve.remote.dataset import (
     Dataset,
     confine,
     protocol_params,
-    split_dataset_clauses,
 )
 
 G = "https://w3id.org/gcm/graph/"
-
-
-def test_from_clauses_are_cut_and_resolved() -> None:
-    query = (
-        "BASE <http://example.org/base/>\n"
-        f"PREFIX g: <{G}>\n"
-        "SELECT ?s  # FROM <http://comment.example/> is a comment\n"
-        f"FROM <{G}resolution> from g:booklet FROM NAMED <relative>\n"
-        'WHERE { ?s ?p "FROM <http://literal.example/>" . ?from ?q <http://iri.example/#FROM> }'
-    )
-    text, dataset = split_dataset_clauses(query)
-    assert dataset == Dataset(
-        (f"{G}resolution", f"{G}booklet"), ("http://example.org/base/relative",)
-    )
-    assert "FROM <http://comment.example/>" in text  # comments, literals, IRIs untouched
-    assert '"FROM <http://literal.example/>"' in text and "#FROM>" in text
-    assert "resolution>" not in text and "g:booklet" not in text
-    Store().query(text)  # still a valid query
-
-
-def test_codepoint_escaped_from_is_seen() -> None:
-    text, dataset = split_dataset_clauses(f"SELECT * \\u0046ROM <{G}booklet> {{ ?s ?p ?o }}")
-    assert dataset == Dataset((f"{G}booklet",), ())
-    assert text == "SELECT *  { ?s ?p ?o }"
-
-
-def test_no_from_clause_means_no_dataset() -> None:
-    query = "SELECT ?from WHERE { ?from ?p ?o } # FROM <x>"
-    assert split_dataset_clauses(query) == (query, None)
 
 
 graph_names = st.sampled_from(["resolution", "booklet", "sdg-kos", "other"])
@@ -59,24 +30,19 @@ graph_names = st.sampled_from(["resolution", "booklet", "sdg-kos", "other"])
 
 @given(st.lists(st.tuples(st.booleans(), graph_names, st.booleans()), max_size=5))
 def test_any_mix_of_from_clauses_round_trips(clauses: list[tuple[bool, str, bool]]) -> None:
-    """FROM / FROM NAMED in any order, as IRIs or prefixed names: the dataset is exactly the
-    clauses, the rest of the query is unchanged and parses."""
+    """FROM / FROM NAMED in any order, as IRIs or prefixed names: the policy's dataset is exactly
+    the clauses, and the text without them (what goes to a remote store) still parses."""
     parts = []
     for named, name, prefixed in clauses:
         graph = f"g:{name}" if prefixed else f"<{G}{name}>"
         parts.append(f"{'FROM NAMED' if named else 'FROM'} {graph}")
     body = 'WHERE { ?s ?p "FROM <x>" }'
-    query = f"PREFIX g: <{G}>\nSELECT * {' '.join(parts)} {body}"
-    text, dataset = split_dataset_clauses(query)
-    if not clauses:
-        assert dataset is None
-        return
-    assert dataset == Dataset(
-        tuple(G + name for named, name, _ in clauses if not named),
-        tuple(G + name for named, name, _ in clauses if named),
-    )
-    assert text.startswith(f"PREFIX g: <{G}>\nSELECT * ") and text.endswith(body)
-    Store().query(text)
+    plan = analyse(f"PREFIX g: <{G}>\nSELECT * {' '.join(parts)} {body}", base_iri=G)
+    assert plan.default_graphs == tuple(G + name for named, name, _ in clauses if not named)
+    assert plan.named_graphs == tuple(G + name for named, name, _ in clauses if named)
+    assert "FROM <" not in plan.text_without_dataset.replace('"FROM <x>"', "")
+    assert plan.text_without_dataset.endswith('WHERE { ?s ?p "FROM <x>" }')
+    Store().query(plan.text_without_dataset)
 
 
 def test_confinement_to_the_release() -> None:

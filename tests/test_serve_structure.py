@@ -1,7 +1,7 @@
 """The layout of gcm_graph/serve/: three parts, each with one job, and no import cycles.
 
     serve/__init__.py  the app factory          serve/formats.py  the one format table (shared)
-    serve/http/        routes, pages, runners   serve/query/      guard, pool, store, sandbox
+    serve/http/        routes, pages, runners   serve/query/      policy, pool, store, sandbox
     serve/remote/      the --backend store      serve/cli_support.py  behind `gcm-graph serve/query`
 
 The import graph is read statically (ast), every import counted, also those inside functions: a

@@ -59,9 +59,15 @@ def test_ask_and_construct(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("SELECT * WHERE { ?s ?p }", "malformed query: error at 1:"),
+        ("SELECT * WHERE { ?s ?p }", r"Malformed query: error at 1:\d+"),
         ("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
         ("DELETE WHERE { ?s ?p ?o }", "read-only"),
+        # the lexical guard's bypasses (issue 11): the policy of /sparql decides here too
+        (
+            r'SELECT * { BIND("\u005C" AS ?x) SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }',
+            "Malformed query: error at 1:",
+        ),
+        ("SELECT * { ?s ?p ?o FILTER(?o<'>') SERVICE <http://127.0.0.1:9/> { } }", "SERVICE"),
     ],
 )
 def test_bad_queries_name_the_file(tmp_path: Path, text: str, message: str) -> None:

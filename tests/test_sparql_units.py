@@ -1,4 +1,5 @@
-"""Unit tests of the endpoint's parts: the query guard, the format table, the store, the sandbox."""
+"""Unit tests of the endpoint's parts: the format table, the store, the sandbox (the query policy:
+tests/test_query_policy.py)."""
 
 from __future__ import annotations
 
@@ -9,127 +10,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from pyoxigraph import NamedNode, QuerySolutions
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from gcm_graph.serve import formats
-from gcm_graph.serve.query import guard
 from gcm_graph.serve.query.store import Release, ReleaseNotFound, load_store, release_fingerprint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release"
 GCM = "https://w3id.org/gcm/"
-
-
-# --- guard -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "INSERT DATA { <a:s> <a:p> <a:o> }",
-        "PREFIX ex: <http://example.org/>\nDELETE WHERE { ?s ?p ?o }",
-        "# a comment\nLOAD <http://example.org/data.ttl>",
-        "BASE <http://x/> prefix : <http://y/> clear all",
-        "DROP GRAPH <https://w3id.org/gcm/graph/resolution>",
-        "WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-        r"\u0049NSERT DATA { <a:s> <a:p> <a:o> }",  # I as a codepoint escape
-    ],
-)
-def test_updates_are_recognised(query: str) -> None:
-    assert guard.is_update(query)
-    with pytest.raises(guard.Refusal) as refused:
-        guard.check_query(query, max_length=10_000)
-    assert refused.value.status == 403
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "SELECT * { ?s ?p ?o }",
-        "PREFIX insert: <http://x/> SELECT ?delete { ?delete insert:load ?o }",
-        'SELECT * { ?s ?p "INSERT DATA" }',
-        "# DELETE WHERE\nASK { ?s ?p ?o }",
-    ],
-)
-def test_queries_are_not_taken_for_updates(query: str) -> None:
-    assert not guard.is_update(query)
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-        "select * { service silent <http://example.org/sparql> { ?s ?p ?o } }",
-        "SELECT * {\nSeRvIcE ?endpoint { ?s ?p ?o } }",
-        r"SELECT * { \u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-        "SELECT * { ?s ?p ?o . SERVICE:x { ?s ?p ?o } }",  # empty-prefix name as endpoint
-        'SELECT * { ?s ?p "x" SERVICE <http://e/> { } } # "',
-    ],
-)
-def test_service_is_found(query: str) -> None:
-    assert guard.uses_service(query)
-    with pytest.raises(guard.Refusal) as refused:
-        guard.check_query(query, max_length=10_000)
-    assert refused.value.status == 403
-    guard.check_query(query, max_length=10_000, allow_service=True)  # the switch works
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        'SELECT * { ?s ?p ?o FILTER(CONTAINS(?o, "basic services")) }',
-        'SELECT * { ?s ?p """a SERVICE in a long string""" }',
-        "SELECT * { <http://example.org/service> ?p ?o }",
-        "SELECT ?service { ?service ?p ?o }",
-        "PREFIX ex: <http://example.org/> SELECT * { ?s a ex:Service }",
-        "SELECT * { ?s ?p ?o } # SERVICE <http://example.org/> in a comment",
-    ],
-)
-def test_the_word_service_elsewhere_is_allowed(query: str) -> None:
-    assert not guard.uses_service(query)
-
-
-def test_strict_service_check_sees_through_tokeniser_tricks() -> None:
-    """pyoxigraph reads `?o<'>'` as a comparison, the skeleton as the IRI <'>: the skeleton then
-    takes `') SERVICE ... '` for a string. Only the strict check (used without sandbox) sees it."""
-    trick = (
-        "SELECT * { { BIND(1 AS ?o) FILTER(?o<'>') } UNION "
-        "{ SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?x } } FILTER(?x != '') }"
-    )
-    assert not guard.uses_service(trick)
-    assert guard.uses_service(trick, strict=True)
-    assert not guard.uses_service("SELECT ?service { ?service ?p ?o }", strict=True)
-
-
-def test_length_limit_and_empty_query() -> None:
-    with pytest.raises(guard.Refusal) as refused:
-        guard.check_query("SELECT * { ?s ?p ?o }" + " " * 100, max_length=50)
-    assert refused.value.status == 413
-    assert "at most 50" in refused.value.message
-    with pytest.raises(guard.Refusal) as empty:
-        guard.check_query("  \n", max_length=50)
-    assert empty.value.status == 400
-
-
-_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
-
-
-@given(_text)
-def test_skeleton_hides_any_string_content(content: str) -> None:
-    """Whatever a string literal holds, the skeleton keeps nothing of it (so no keyword leaks)."""
-    escaped = content.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\n", "\\n").replace("\r", "\\r")
-    assert guard.skeleton(f'SELECT * {{ ?s ?p "{escaped}" }}') == "SELECT * { ?s ?p   }"
-
-
-@given(st.integers(min_value=0x20, max_value=0x10FFFF).filter(lambda c: not 0xD800 <= c <= 0xDFFF))
-def test_codepoint_escapes_decode(code: int) -> None:
-    assert guard.decode_codepoints(f"\\U{code:08X}") == chr(code)
-    if code <= 0xFFFF:
-        assert guard.decode_codepoints(f"\\u{code:04x}") == chr(code)
 
 
 # --- formats -----------------------------------------------------------------------------------

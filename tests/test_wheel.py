@@ -47,8 +47,8 @@ def checked(command: list[str], **options) -> str:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bin/ directory of a fresh venv with the wheel installed."""
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built from a copy of what pyproject.toml packages."""
     root = tmp_path_factory.mktemp("wheel")
     project = root / "project"
     for name in PACKAGED:
@@ -66,7 +66,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         names = set(archive.namelist())
     assert {f"gcm_graph/{path}" for path in DATA} <= names
     assert not any(name.startswith(("tests/", "testing/", "build/")) for name in names)
-    venv = root / "venv"
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path) -> Path:
+    """The bin/ directory of a fresh venv with the wheel installed."""
+    venv = wheel.parent.parent / "venv"
+    pip = [sys.executable, "-m", "pip"]
     checked([sys.executable, "-m", "venv", "--without-pip", venv])
     python = venv / "bin" / "python"
     site = checked([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
@@ -115,6 +122,28 @@ def test_the_wheel_builds_queries_and_serves_outside_the_checkout(
         assert requests.get(server.url + "ontology", timeout=60).status_code == 200
         for shipped in ("openapi.yaml", "context.jsonld"):  # package data, served from the wheel
             assert requests.get(server.url + shipped, timeout=60).status_code == 200, shipped
+
+
+def test_every_data_file_is_in_the_wheel(wheel: Path) -> None:
+    """Every file of the data directories (sources/, ontology/, shapes/, sparql_queries/, at any
+    depth: sources/countries/countries.csv too) is in the wheel, where the package finds it: a
+    new file that pyproject's package-data does not match fails here, not in a user's build."""
+    import tomllib
+
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    setuptools = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["tool"]["setuptools"]
+    missing, checked = [], 0
+    for package, directory in setuptools["package-dir"].items():
+        prefix = package.replace(".", "/")
+        for path in sorted((REPOSITORY / directory).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                checked += 1
+                name = f"{prefix}/{path.relative_to(REPOSITORY / directory).as_posix()}"
+                if name not in names:
+                    missing.append(name)
+    assert checked > 50 and not missing, missing
+    assert not any(name.endswith(".pyc") for name in names)
 
 
 def test_every_package_is_in_the_wheel_list() -> None:

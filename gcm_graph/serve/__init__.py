@@ -3,7 +3,7 @@
 The parts (each a package; tests/test_serve_structure.py keeps their imports free of cycles):
 
 * http/   the HTTP layer: the blueprints (BLUEPRINTS), pages, negotiation, the WSGI runners;
-* query/  the query engine: policy (and the older guard), worker pool, embedded store, sandbox,
+* query/  the query engine: policy, worker pool, embedded store, sandbox,
           resource descriptions;
 * remote/ the remote backend (`--backend URL`): answers from a SPARQL store instead.
 

@@ -6,7 +6,7 @@ the Accept header's q-values. Without a query, GET returns the SPARQL Service De
 
 Every query is first read by the query policy (query/policy.py: a parse tree, never the text's
 look) and the text the policy read is what runs. Status codes: 400 malformed (line:column),
-403 update or SERVICE, 406 no acceptable format, 413 query too long, 415 unsupported POST body
+403 update, SERVICE or a FROM graph outside the release, 406 no acceptable format, 413 query too long, 415 unsupported POST body
 or a direct POST not in UTF-8, 422 result over the size limit, 502 the worker died (the message
 says how: its memory limit, or killed from outside), 503 no free worker, 504 deadline passed (the
 worker was killed). Errors are text/plain; a 200 always carries a complete, well-formed body.
@@ -30,7 +30,7 @@ from ..query.jobs import (
 )
 from ..query.policy import UPDATE_REFUSED, PolicyError, QueryPlan, analyse
 from ..query.prefixes import unknown_prefix_error
-from ..query.store import PREFIX_MAP
+from ..query.store import PREFIX_MAP, current_release
 from .compression import compress
 from .protocol import BodyError, decode_query_body
 from .service_description import service_description
@@ -100,15 +100,21 @@ def endpoint() -> Response:
 
 def checked_query(text: str) -> QueryPlan:
     """The policy's plan for a query of any route (PolicyError: 4xx). Relative IRIs resolve
-    against the endpoint's public IRI (the protocol's base), not the Host the client sent."""
+    against the endpoint's public IRI (the protocol's base), not the Host the client sent.
+    FROM / FROM NAMED may name only the release's graphs (403 otherwise, naming the graph): the
+    built release's, or with --backend the publication record's (issue 11: nothing reaches a
+    graph of the store that is not part of the published release)."""
     config = current_app.config
     if len(text) <= config["MAX_QUERY_LENGTH"]:  # a prefix no one declared: where, as written
         unknown = unknown_prefix_error(text, PREFIX_MAP)
         if unknown is not None:
             raise PolicyError(400, unknown)
-    return analyse(
-        text, base_iri=config["BASE_URI"] + "sparql", max_length=config["MAX_QUERY_LENGTH"]
-    )
+    base, limit = config["BASE_URI"] + "sparql", config["MAX_QUERY_LENGTH"]
+    plan = analyse(text, base_iri=base, max_length=limit)
+    if plan.has_dataset:  # the release's graphs are looked up only for a query that names some
+        allowed = current_release().graph_names()
+        plan = analyse(text, base_iri=base, max_length=limit, allowed_graphs=allowed)
+    return plan
 
 
 def _read_request(req: Request) -> tuple[str | None, dict[str, list[str]]]:

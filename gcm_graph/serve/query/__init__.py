@@ -1,5 +1,5 @@
-"""The query engine: what a query may do (policy.py, from a parse tree; guard.py, the older
-lexical checks, still behind `gcm-graph query`), where it runs (the worker pool, pool.py, on
+"""The query engine: what a query may do (policy.py, from a parse tree, for every route and
+`gcm-graph query`), where it runs (the worker pool, pool.py, on
 the embedded store, store.py, inside a network sandbox, sandbox.py), what it is asked and answers
 (jobs.py, the interface the HTTP layer and the remote backend share), and the description of a
 resource computed from the store (describe.py). Nothing here knows about HTTP routes."""

@@ -1,8 +1,8 @@
 """Forbid Internet sockets in a query worker process (Linux seccomp filter, no privileges needed).
 
 pyoxigraph evaluates SPARQL `SERVICE` by opening an HTTP connection itself (from Rust, so nothing
-in Python can intercept it). The endpoint refuses SERVICE before a query runs (see guard.py), but a
-lexical check can be fooled by a query that pyoxigraph tokenises differently. This filter is the
+in Python can intercept it). The endpoint refuses SERVICE before a query runs (see policy.py), but
+that decision is another parser's reading of the text than pyoxigraph's. This filter is the
 guarantee behind it: after `deny_internet_sockets()`, `socket(AF_INET | AF_INET6, ...)` fails with
 EACCES in every thread of the process, so no outbound connection can be made whatever the query
 says. Unix-domain sockets and already open pipes (the pool's channels) keep working.

@@ -33,6 +33,7 @@ from pyoxigraph import (
     Store,
     Triple,
     Variable,
+    parse,
     serialize,
 )
 from rdflib import Graph
@@ -101,6 +102,7 @@ class Release:
             raise ReleaseNotFound(self.directory)
         self.fingerprint = release_fingerprint(self.directory)
         self._store: Store | None = None
+        self._graph_names: frozenset[str] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -117,6 +119,20 @@ class Release:
         assert isinstance(rows, QuerySolutions)
         found = [NamedGraphInfo(row["g"].value, int(row["n"].value)) for row in rows]
         return sorted(found, key=lambda info: info.name)
+
+    def graph_names(self) -> frozenset[str]:
+        """The IRIs of the release's named graphs: all a query's FROM / FROM NAMED may name.
+
+        Read from the N-Quads file the store loads (streamed, once), so that a web process that
+        only checks queries need not load the store."""
+        if self._graph_names is None:
+            path = self.directory / NQUADS_FILE
+            quads = parse(path=path, format=RdfFormat.N_QUADS)
+            found = frozenset(
+                q.graph_name.value for q in quads if isinstance(q.graph_name, NamedNode)
+            )
+            self._graph_names = found
+        return self._graph_names
 
     def triple_count(self) -> int:
         """Triples in the default (merged) graph."""

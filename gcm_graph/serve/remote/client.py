@@ -6,7 +6,7 @@ The service keeps its own behaviour; only evaluation moves. For every query:
    store), so a malformed query gets the same 400 message, and its form (SELECT/ASK or
    CONSTRUCT/DESCRIBE) is known before anything is sent; the query policy (update, SERVICE,
    length) has already run in http/sparql.py, and its text is read again here (query/policy.py)
-   for its FROM / FROM NAMED graphs, which are cut out of the text;
+   for its FROM / FROM NAMED graphs, which are left out of the text it sends;
 2. its dataset is confined to the published release (dataset.py);
 3. it is sent with a deadline (and, if the store's dialect has one, a parameter that makes the
    store stop too: Virtuoso's `timeout`; dialect.py); the

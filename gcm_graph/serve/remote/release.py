@@ -25,7 +25,14 @@ from pyoxigraph import (
 
 from ...publish import Publication
 from ..query.store import NamedGraphInfo
-from .backend import NTRIPLES, RESULTS_JSON, RemoteBackend, parse_results, parse_triples
+from .backend import (
+    NTRIPLES,
+    RECORD_REFRESH_S,
+    RESULTS_JSON,
+    RemoteBackend,
+    parse_results,
+    parse_triples,
+)
 from .dataset import confine, protocol_params
 
 
@@ -153,6 +160,10 @@ class RemoteRelease:
     def named_graphs(self) -> list[NamedGraphInfo]:
         graphs = self.backend.record().graphs
         return [NamedGraphInfo(name, count) for name, count in sorted(graphs.items())]
+
+    def graph_names(self) -> frozenset[str]:
+        """The named graphs of the publication record: all a query's FROM may name."""
+        return frozenset(self.backend.record(max_age=RECORD_REFRESH_S).graphs)
 
     def triple_count(self) -> int:
         return self.backend.record().default_triples

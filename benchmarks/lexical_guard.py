@@ -1,4 +1,7 @@
-"""Refuse what a public read-only endpoint must not run, before a worker parses the query.
+"""The lexical guard the query policy replaced (gcm_graph/serve/query/guard.py until the policy
+covered every route), kept here only as bench_policy.py's peer; nothing in gcm_graph uses it.
+
+It refused what a public read-only endpoint must not run, before a worker parsed the query.
 
 The checks are lexical (pyoxigraph exposes no query parser), so they look at a *skeleton* of the
 query: codepoint escapes decoded, then string literals, IRIs and comments blanked out, so that the
