@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Response, request
 from pyoxigraph import NamedNode
 
-from ..ldcontext import release_context
+from ..query.ldcontext import release_context
 from . import site
 from .compression import compress
 from .pages import resource_document

@@ -12,7 +12,7 @@ from pyoxigraph import Triple, serialize
 
 from .. import formats
 from ..formats import Format
-from ..ldcontext import compact_triples
+from ..query.ldcontext import compact_triples
 from ..query.store import PREFIX_MAP
 from . import site
 

@@ -2,59 +2,82 @@
 
 A researcher pastes `SELECT * WHERE { ?o a gcm:Objective }` and expects it to run, as Wikidata's
 and DBpedia's endpoints predeclare their prefixes. `declare_standard_prefixes` finds the prefixed
-names of a query (on guard.skeleton, so that `"a:b"` in a string or `<urn:x>` in an IRI does not
-count) whose prefix the query does not declare, and prepends the declarations of those the
-release knows (store.PREFIX_MAP) on ONE line, so that the parser's line numbers move by exactly
-one; `explain_syntax_error` moves them back and cuts the character-class dump that the parser
-appends to some messages ("expected one of [A-Z] | [a-z] | [\\u{c0}-\\u{d6}] | ...").
+names of a query whose prefix the query does not declare (from the parse tree of the query
+policy's grammar, so that `"a:b"` in a string, `<urn:x>` in an IRI or `# a:b` in a comment does
+not count), and prepends the declarations of those the release knows (store.PREFIX_MAP) on ONE
+line, so that the parser's line numbers move by exactly one; `explain_syntax_error` moves them
+back and cuts the character-class dump that the parser appends to some messages ("expected one
+of [A-Z] | [a-z] | [\\u{c0}-\\u{d6}] | ...").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
-from .guard import skeleton
+from tree_sitter import Node, Parser
 
-# A prefixed name's prefix (PN_PREFIX, ASCII approximation) where a name can start: not inside a
-# variable (?x:), another name or a number.
-_PREFIXED_NAME = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w.\-]*)?:(?=[\w%\\:]|\s|[;,.)\]}]|$)")
-_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.\-]*)?:", re.IGNORECASE)
+from .policy import _LANGUAGE, PolicyError, decode_codepoints
+
 _LEADING_BASE = re.compile(r"\s*BASE\s*<[^<>\"{}|^`\\\x00-\x20]*>", re.IGNORECASE)
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 _LONG_EXPECTATION = re.compile(r"(expected one of )(.{160,})$", re.DOTALL)
 
 
+def _namespaces(query: str) -> tuple[str, Iterator[tuple[Node, bool]]]:
+    """The text parsed (codepoint escapes decoded, as the policy reads it) and its `namespace`
+    nodes (a prefix and its colon), each with whether it is a PREFIX declaration."""
+    try:
+        text = decode_codepoints(query)
+    except PolicyError:  # the policy refuses such a text with its own message
+        text = query
+
+    def walk(node: Node) -> Iterator[tuple[Node, bool]]:
+        stack = [node]
+        while stack:  # iterative and in document order: no recursion limit on deep queries
+            current = stack.pop()
+            if current.type == "namespace":
+                yield (
+                    current,
+                    current.parent is not None and current.parent.type == ("prefix_declaration"),
+                )
+                continue
+            stack.extend(reversed(current.children))
+
+    root = Parser(_LANGUAGE).parse(text.encode("utf-8")).root_node
+    return text, walk(root)
+
+
+def _prefix(node: Node) -> str:
+    return node.text.decode("utf-8")[:-1]  # without the colon
+
+
 def undeclared_prefixes(query: str) -> list[str]:
     """The prefixes used in `query` (in order of first use) that it does not declare."""
-    shape = skeleton(query)
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(shape)}
+    _text, nodes = _namespaces(query)
+    declared: set[str] = set()
     used: dict[str, None] = {}
-    for match in _PREFIXED_NAME.finditer(shape):
-        before = shape[: match.start()].rstrip()
-        if re.search(r"\bPREFIX$", before, re.IGNORECASE):
-            continue
-        used.setdefault(match.group(1) or "", None)
+    for node, is_declaration in nodes:
+        (declared.add if is_declaration else used.setdefault)(_prefix(node))
     return [p for p in used if p not in declared]
 
 
 def unknown_prefix_error(query: str, known: Mapping[str, str]) -> str | None:
     """The 400 message for a query that uses a prefix it does not declare and that is not one of
-    the `known` standard ones, positioned (line, column, from 1) at its first use in the text as
-    written; None if there is none. Checked before the query policy re-serialises the text."""
+    the `known` standard ones, positioned (line, column, from 1) at its first use; None if there
+    is none. Checked before the query policy re-serialises the text."""
     unknown = [p for p in undeclared_prefixes(query) if p not in known]
     if not unknown:
         return None
-    shape = skeleton(query)  # same length and line breaks as the query (literals blanked)
-    match = next(
-        m
-        for m in _PREFIXED_NAME.finditer(shape)
-        if (m.group(1) or "") == unknown[0]
-        and not re.search(r"\bPREFIX$", shape[: m.start()].rstrip(), re.IGNORECASE)
+    text, nodes = _namespaces(query)
+    first = next(
+        n for n, is_declaration in nodes if not is_declaration and _prefix(n) == unknown[0]
     )
-    line = shape.count("\n", 0, match.start()) + 1
-    column = match.start() - (shape.rfind("\n", 0, match.start()) + 1) + 1
-    source = query.splitlines()[line - 1] if query.splitlines() else ""
+    row, byte_column = first.start_point
+    lines = text.split("\n")
+    source = lines[row] if row < len(lines) else ""
+    line = row + 1
+    column = len(source.encode("utf-8")[:byte_column].decode("utf-8", "replace")) + 1
     names = ", ".join(f"{p}:" for p in unknown)
     return (
         f"Malformed query: error at line {line}, column {column}: the prefix {unknown[0]}: is "

@@ -23,8 +23,8 @@ from pathlib import Path
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from .. import formats
-from ..ldcontext import write_graph
 from .jobs import QueryAnswer, QueryJob
+from .ldcontext import write_graph
 from .prefixes import declare_standard_prefixes, explain_syntax_error
 from .store import NQUADS_FILE, PREFIX_MAP, load_store
 

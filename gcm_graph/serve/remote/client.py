@@ -37,8 +37,8 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from ...publish import Publication, StoreCredentials
 from .. import formats
-from ..ldcontext import write_graph
 from ..query.jobs import ENGINE_EXTENSION, DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob
+from ..query.ldcontext import write_graph
 from ..query.policy import PolicyError, analyse
 from ..query.prefixes import declare_standard_prefixes, explain_syntax_error
 from ..query.store import PREFIX_MAP, RELEASE_EXTENSION

@@ -14,8 +14,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from pyoxigraph import RdfFormat, Triple, serialize
 
-from .. import jsonld
-from .query.store import PREFIX_MAP
+from ... import jsonld
+from .store import PREFIX_MAP
 
 if TYPE_CHECKING:
     from .formats import Format
