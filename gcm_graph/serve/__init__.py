@@ -19,6 +19,7 @@ from flask_cors import CORS
 
 from .. import config as project_config
 from . import formats
+from .security import install_security_headers
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "RELEASE_DIR": str(project_config.BUILD_DIR),
@@ -36,6 +37,15 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "CACHE_MAX_AGE": 300,  # seconds, Cache-Control on query results
     "START_QUERY_POOL": True,  # False: pages/dumps-only apps (e.g. their unit tests)
     "BACKEND_URL": None,  # SPARQL endpoint to answer from instead of the embedded store (remote.py)
+    "FAST_LANE_SLOTS": 1,  # extra query workers for light clients (query/fairness.py)
+    "CLIENT_BUDGET_S": 60.0,  # query seconds per client per window: 429 past it
+    "CLIENT_BUDGET_WINDOW_S": 60.0,
+    "LIGHT_CLIENT_S": 1.0,  # below this usage in the window a client may use the fast lane
+    "FAST_LANE_DEADLINE_S": 1.0,  # a longer query moves from the fast to the general lane
+    "CLIENT_MAX_PARALLEL": 6,  # queries running or waiting per client: 429 past it
+    "ANSWER_CACHE_BYTES": 64 * 1024 * 1024,  # query answers kept in memory (0: no cache)
+    "TRUSTED_PROXY": None,  # address of a proxy whose client-address header is believed
+    "TRUSTED_PROXY_HEADER": "x-forwarded-for",  # or "forwarded"
     "COMPRESS_REGISTER": False,  # compression is opt-in per view (@compress.compressed())
     "COMPRESS_MIMETYPES": sorted(
         {f.media_type for f in formats.FORMATS if f.kind != "file" or f.name == "jsonfile"}
@@ -97,11 +107,28 @@ def create_app(config: dict | None = None) -> Flask:
 
         pool = QueryPool(
             app.config["RELEASE_DIR"],
-            app.config["WORKERS"],
+            app.config["WORKERS"] + app.config["FAST_LANE_SLOTS"],
             sandbox=app.config["SANDBOX_WORKERS"],
             memory_mb=app.config["WORKER_MEMORY_MB"],
         )
         app.extensions[POOL_EXTENSION] = pool
         atexit.register(pool.close)
         pool.warm_up()  # the workers have loaded the release before the first request
+    _install_admission(app)
+    install_security_headers(app)
     return app
+
+
+def _install_admission(app: Flask) -> None:
+    """Fair admission and the answer cache in front of whichever query pool the app has."""
+    from .query import admission
+    from .sparql import POOL_EXTENSION
+
+    pool = app.extensions.get(POOL_EXTENSION)
+    if pool is None:
+        return
+    if app.config["BACKEND_URL"]:  # the backend's connections are shared by both lanes
+        general = int(app.config.get("BACKEND_CONNECTIONS") or 16) - app.config["FAST_LANE_SLOTS"]
+    else:
+        general = app.config["WORKERS"]
+    admission.install(app, pool, general)

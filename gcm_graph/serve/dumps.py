@@ -41,12 +41,36 @@ def _release_dir() -> Path:
 
 
 def _files() -> list[Path]:
+    """The release's regular files: no hidden ones, and no symbolic links (to files or folders),
+    whose targets may lie outside the release."""
     root = _release_dir()
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    found = []
+    for folder, subfolders, names in os.walk(root):  # does not descend into linked folders
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        for name in names:
+            path = Path(folder, name)
+            if not name.startswith(".") and not path.is_symlink() and path.is_file():
+                found.append(path)
+    return sorted(found)
+
+
+def _inside_release(root: Path, name: str) -> Path | None:
+    """The regular file `name` of the release, or None: nothing hidden, and no symbolic link in
+    any part of its path (a link inside the release folder may point anywhere)."""
+    if name.startswith(".") or "/." in name:
+        return None
+    joined = safe_join(str(root), name)
+    if joined is None:
+        return None
+    path = root
+    try:
+        for part in Path(joined).relative_to(root).parts:
+            path = path / part
+            if path.is_symlink():
+                return None
+        return path if path.is_file() else None
+    except (OSError, ValueError):  # e.g. a name longer than the file system allows
+        return None
 
 
 def _size(n: int) -> str:
@@ -131,22 +155,13 @@ def listing_redirect() -> Response:
     return Response(status=301, headers={"Location": f"{request.script_root}/dumps/"})
 
 
-def _is_file(path: str | None) -> bool:
-    try:
-        return path is not None and Path(path).is_file()
-    except OSError:  # e.g. a name longer than the file system allows
-        return False
-
-
 @bp.get("/dumps/<path:name>")
 def dump(name: str) -> Response:
-    root = _release_dir()
-    joined = safe_join(str(root), name)
-    if not _is_file(joined) or name.startswith(".") or "/." in name:
+    path = _inside_release(_release_dir(), name)
+    if path is None:
         from .pages import not_found
 
         return not_found(f"No file {name} in this release; see /dumps/ for the list.")
-    path = Path(joined)
     digest = content_hash(path)
     media_type = formats.media_type_for_path(path)
     fmt = formats.by_extension(path.suffix) if path.suffix else None

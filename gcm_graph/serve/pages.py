@@ -34,6 +34,7 @@ from . import compress, formats, site
 from .describe import MAX_DESCRIPTION_TRIPLES, Description, notations, subject_labels
 from .formats import Format
 from .queryform import run_for_page
+from .security import same_origin_location
 from .store import PREFIX_MAP
 from .views import ResourcePage, Viewer, resource_page
 
@@ -47,10 +48,6 @@ bp = Blueprint(
 
 DOCUMENT_KINDS: tuple[formats.Kind, ...] = ("graph", "page")
 CACHE_CONTROL = "public, max-age=300"
-CSP = (
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
 Twin = Callable[[str], str]  # extension -> URL of that twin
 
 
@@ -66,9 +63,7 @@ def finish(response: Response, *key: str) -> Response:
     fingerprint = site.current().release.fingerprint
     digest = hashlib.sha256("\n".join((fingerprint, *key)).encode()).hexdigest()[:32]
     response.set_etag(digest)
-    response.headers.setdefault("Cache-Control", CACHE_CONTROL)
-    if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = CSP
+    response.headers.setdefault("Cache-Control", CACHE_CONTROL)  # CSP: security.py
     tags = request.if_none_match
     if request.method in ("GET", "HEAD") and response.status_code == 200 and tags:
         matched = next((t for t in (digest, f"{digest}:gzip") if tags.contains_weak(t)), None)
@@ -111,7 +106,7 @@ def not_acceptable() -> Response:
 
 
 def see_other(location: str) -> Response:
-    response = redirect(location, code=303)
+    response = redirect(same_origin_location(location), code=303)
     response.headers["Vary"] = "Accept"
     return response
 

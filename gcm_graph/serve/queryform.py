@@ -22,9 +22,9 @@ from pyoxigraph import (
 )
 
 from . import guard
-from .sparql import query_pool
+from .query import admission
 from .views import Linker, TermView, Viewer
-from .worker import DeadlineExceeded, PoolBusy, QueryJob, WorkerDied
+from .worker import QueryJob
 
 MAX_ROWS = 1000
 RESULT_DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("tsv", "TSV"), ("xml", "XML"))
@@ -60,14 +60,9 @@ def run_for_page(
         max_result_bytes=config["MAX_RESULT_BYTES"],
     )
     try:
-        answer = query_pool().run(job, config["QUERY_DEADLINE_S"], config["QUEUE_TIMEOUT_S"])
-    except DeadlineExceeded:
-        deadline = config["QUERY_DEADLINE_S"]
-        return None, f"The query did not finish within the {deadline:g} s deadline.", 504
-    except PoolBusy:
-        return None, "All query workers are busy; retry in a few seconds.", 503
-    except WorkerDied as error:
-        return None, f"The query worker died while answering ({error}).", 500
+        answer = admission.answer(job)
+    except admission.QueryNotRun as refusal:
+        return None, refusal.message, refusal.status
     if answer.status != 200:
         return None, answer.message, answer.status
     viewer = Viewer(linker, {}, term_labels)

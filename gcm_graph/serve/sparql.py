@@ -12,14 +12,12 @@ text/plain; a 200 always carries a complete, well-formed body.
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from flask import Blueprint, Request, Response, current_app, request
 
 from . import compress, formats, guard
 from .description import service_description
-from .worker import DeadlineExceeded, PoolBusy, QueryJob, QueryPool, WorkerDied
+from .query import admission
+from .worker import QueryJob, QueryPool
 
 bp = Blueprint("sparql", __name__)
 
@@ -60,7 +58,7 @@ def endpoint() -> Response:
     except guard.Refusal as refusal:
         return _error(refusal.status, refusal.message)
 
-    etag = _etag(job)
+    etag = admission.etag_of(job)
     cache_headers = {
         "ETag": f'"{etag}"',
         "Cache-Control": f"public, max-age={current_app.config['CACHE_MAX_AGE']}",
@@ -70,30 +68,19 @@ def endpoint() -> Response:
     if matched is not None and request.method in ("GET", "HEAD"):
         return Response(status=304, headers={**cache_headers, "ETag": matched})
 
-    config = current_app.config
     try:
-        answer = pool.run(job, config["QUERY_DEADLINE_S"], config["QUEUE_TIMEOUT_S"])
-    except DeadlineExceeded:
-        return _error(
-            504,
-            f"The query did not finish within the {config['QUERY_DEADLINE_S']:g} s deadline "
-            "and was stopped. Narrow it (more specific patterns, a LIMIT) and retry.",
-        )
-    except PoolBusy:
-        response = _error(503, "All query workers are busy; retry in a few seconds.")
-        response.headers["Retry-After"] = "5"
+        answer = admission.answer(job)
+    except admission.QueryNotRun as refusal:
+        response = _error(refusal.status, refusal.message)
+        if refusal.retry_after is not None:
+            response.headers["Retry-After"] = str(refusal.retry_after)
         return response
-    except WorkerDied as error:
-        return _error(
-            500,
-            f"The query worker died while answering ({error}); most likely the query needed "
-            "more memory than a worker may use. Narrow it and retry.",
-        )
     if answer.status != 200:
         return _error(answer.status, answer.message)
     fmt = formats.by_name(answer.format or "", ["results", "graph"])
     assert fmt is not None
-    return Response(answer.body, status=200, content_type=fmt.content_type, headers=cache_headers)
+    headers = {**cache_headers, "X-Cache": "hit" if answer.cached else "miss"}
+    return Response(answer.body, status=200, content_type=fmt.content_type, headers=headers)
 
 
 def _read_request(req: Request) -> tuple[str | None, dict[str, list[str]]]:
@@ -157,21 +144,6 @@ def _job(query: str, params: dict[str, list[str]]) -> QueryJob:
         named_graphs=tuple(params.get("named-graph-uri", ())) if has_dataset else None,
         max_result_bytes=current_app.config["MAX_RESULT_BYTES"],
     )
-
-
-def _etag(job: QueryJob) -> str:
-    """Release fingerprint + query + dataset + the negotiated formats: same inputs, same bytes."""
-    key = json.dumps(
-        [
-            current_app.config["RELEASE_FINGERPRINT"],
-            job.query,
-            job.default_graphs,
-            job.named_graphs,
-            job.results_format,
-            job.graph_format,
-        ]
-    )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def _matching_tag(etag: str) -> str | None:

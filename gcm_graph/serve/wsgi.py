@@ -19,6 +19,7 @@ from flask import Flask
 from waitress import create_server
 
 from . import DEFAULT_CONFIG, create_app
+from .connections import raise_open_files_limit, waitress_settings
 from .sparql import POOL_EXTENSION
 
 
@@ -39,6 +40,8 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
             threads=threads,
             ident="gcm-graph",
             clear_untrusted_proxy_headers=True,
+            **waitress_settings(app.config["MAX_CONTENT_LENGTH"], raise_open_files_limit()),
+            **proxy_settings(app.config),
         )
         announce(f"listening on http://{host}:{server.effective_port}/")
         server.run()
@@ -50,6 +53,16 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
         pool = app.extensions.get(POOL_EXTENSION)
         if pool is not None:
             pool.close()
+
+
+def proxy_settings(config: dict) -> dict:
+    """With TRUSTED_PROXY (the proxy's address), waitress takes the client's address from the
+    proxy's TRUSTED_PROXY_HEADER (`x-forwarded-for` or `forwarded`); from nobody else."""
+    proxy = config.get("TRUSTED_PROXY")
+    if not proxy:
+        return {}
+    header = (config.get("TRUSTED_PROXY_HEADER") or "x-forwarded-for").lower()
+    return {"trusted_proxy": proxy, "trusted_proxy_headers": {header}, "trusted_proxy_count": 1}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

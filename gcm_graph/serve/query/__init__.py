@@ -1,0 +1,1 @@
+"""The query engine: admission and fair sharing (fairness.py), the result cache (cache.py)."""
