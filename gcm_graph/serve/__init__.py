@@ -40,8 +40,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "FAST_LANE_SLOTS": 1,  # extra query workers for light clients (query/fairness.py)
     "CLIENT_BUDGET_S": 60.0,  # query seconds per client per window: 429 past it
     "CLIENT_BUDGET_WINDOW_S": 60.0,
-    "LIGHT_CLIENT_S": 1.0,  # below this usage in the window a client may use the fast lane
-    "FAST_LANE_DEADLINE_S": 1.0,  # a longer query moves from the fast to the general lane
+    "LIGHT_CLIENT_S": 1.0,  # a known client whose queries all took less may use the fast lane
     "CLIENT_MAX_PARALLEL": 6,  # queries running or waiting per client: 429 past it
     "ANSWER_CACHE_BYTES": 64 * 1024 * 1024,  # query answers kept in memory (0: no cache)
     "TRUSTED_PROXY": None,  # address of a proxy whose client-address header is believed
@@ -103,32 +102,36 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
 
     if app.config["START_QUERY_POOL"] and not app.config["BACKEND_URL"]:
-        from .worker import QueryPool
-
-        pool = QueryPool(
-            app.config["RELEASE_DIR"],
-            app.config["WORKERS"] + app.config["FAST_LANE_SLOTS"],
-            sandbox=app.config["SANDBOX_WORKERS"],
-            memory_mb=app.config["WORKER_MEMORY_MB"],
-        )
-        app.extensions[POOL_EXTENSION] = pool
-        atexit.register(pool.close)
-        pool.warm_up()  # the workers have loaded the release before the first request
-    _install_admission(app)
+        pools = [_query_pool(app, app.config["WORKERS"])]  # the general lane
+        if app.config["FAST_LANE_SLOTS"] > 0:  # the fast lane's own workers (query/fairness.py)
+            pools.append(_query_pool(app, app.config["FAST_LANE_SLOTS"]))
+        for pool in pools:  # all load the release at once; warm before the first request
+            pool.warm_up()
+        app.extensions[POOL_EXTENSION] = pools[0]
+        _install_admission(app, pools[0], app.config["WORKERS"], *pools[1:])
+    elif app.config["BACKEND_URL"]:  # the backend's connections are shared by both lanes
+        connections = int(app.config.get("BACKEND_CONNECTIONS") or 16)
+        pool = app.extensions[POOL_EXTENSION]
+        _install_admission(app, pool, connections - app.config["FAST_LANE_SLOTS"])
     install_security_headers(app)
     return app
 
 
-def _install_admission(app: Flask) -> None:
-    """Fair admission and the answer cache in front of whichever query pool the app has."""
-    from .query import admission
-    from .sparql import POOL_EXTENSION
+def _query_pool(app: Flask, workers: int):
+    from .worker import QueryPool
 
-    pool = app.extensions.get(POOL_EXTENSION)
-    if pool is None:
-        return
-    if app.config["BACKEND_URL"]:  # the backend's connections are shared by both lanes
-        general = int(app.config.get("BACKEND_CONNECTIONS") or 16) - app.config["FAST_LANE_SLOTS"]
-    else:
-        general = app.config["WORKERS"]
-    admission.install(app, pool, general)
+    pool = QueryPool(
+        app.config["RELEASE_DIR"],
+        workers,
+        sandbox=app.config["SANDBOX_WORKERS"],
+        memory_mb=app.config["WORKER_MEMORY_MB"],
+    )
+    atexit.register(pool.close)
+    return pool
+
+
+def _install_admission(app: Flask, pool, general: int, fast_pool=None) -> None:
+    """Fair admission and the answer cache in front of the app's query pool(s)."""
+    from .query import admission
+
+    admission.install(app, pool, general, fast_pool)

@@ -20,6 +20,7 @@ from waitress import create_server
 
 from . import DEFAULT_CONFIG, create_app
 from .connections import raise_open_files_limit, waitress_settings
+from .query.admission import FAIR_EXTENSION
 from .sparql import POOL_EXTENSION
 
 
@@ -50,9 +51,10 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
     finally:
         if server is not None:
             server.close()
-        pool = app.extensions.get(POOL_EXTENSION)
-        if pool is not None:
-            pool.close()
+        for name in (POOL_EXTENSION, FAIR_EXTENSION):  # the query pools (fair: the fast lane's)
+            pool = app.extensions.get(name)
+            if pool is not None:
+                pool.close()
 
 
 def proxy_settings(config: dict) -> dict:

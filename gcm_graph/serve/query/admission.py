@@ -3,7 +3,7 @@
 
 `install(app)` puts the scheduler and the cache next to the app's pool (create_app calls it).
 Settings: FAST_LANE_SLOTS, CLIENT_BUDGET_S, CLIENT_BUDGET_WINDOW_S, LIGHT_CLIENT_S,
-FAST_LANE_DEADLINE_S, CLIENT_MAX_PARALLEL (fairness.py), ANSWER_CACHE_BYTES (0: no cache).
+CLIENT_MAX_PARALLEL (fairness.py), ANSWER_CACHE_BYTES (0: no cache).
 The client is the request's remote address, which waitress takes from a proxy's header only when
 the server runs with a trusted proxy (wsgi.proxy_settings).
 """
@@ -44,11 +44,11 @@ class QueryNotRun(Exception):
         self.retry_after = retry_after
 
 
-def install(app: Flask, pool, general_slots: int) -> None:
-    """Fair admission in front of `pool`, which runs `general_slots` + FAST_LANE_SLOTS queries
-    at once, and the answer cache."""
+def install(app: Flask, pool, general_slots: int, fast_pool=None) -> None:
+    """Fair admission in front of `pool` (`general_slots` queries at once) and `fast_pool` (the
+    fast lane's FAST_LANE_SLOTS; None: `pool` serves both lanes), and the answer cache."""
     settings = FairnessSettings.from_config(app.config, general=max(1, general_slots))
-    app.extensions[FAIR_EXTENSION] = FairPool(pool, Scheduler(settings))
+    app.extensions[FAIR_EXTENSION] = FairPool(pool, Scheduler(settings), fast_pool)
     app.extensions[CACHE_EXTENSION] = AnswerCache(int(app.config.get("ANSWER_CACHE_BYTES", 0)))
 
 
@@ -68,7 +68,11 @@ def etag_of(job) -> str:
 
 
 def answer(
-    job, deadline: float | None = None, queue_timeout: float | None = None, use_cache: bool = True
+    job,
+    deadline: float | None = None,
+    queue_timeout: float | None = None,
+    use_cache: bool = True,
+    known_cheap: bool = False,
 ) -> Answered:
     """The answer to `job` for the current request's client, from the cache if it is there.
 
@@ -87,7 +91,7 @@ def answer(
     deadline = config["QUERY_DEADLINE_S"] if deadline is None else deadline
     queue_timeout = config["QUEUE_TIMEOUT_S"] if queue_timeout is None else queue_timeout
     try:
-        result = fair.run(job, client_address(), deadline, queue_timeout)
+        result = fair.run(job, client_address(), deadline, queue_timeout, known_cheap)
     except OverBudget as refusal:
         raise QueryNotRun(429, refusal.message, refusal.retry_after) from refusal
     except (NoSlot, PoolBusy) as error:

@@ -7,12 +7,15 @@ Like Wikidata's query service, each client (its address; see `client_address`) m
 Heavy queries cannot be told from cheap ones before they run, so the capacity is split in two:
 
 * the general lane: `general` slots, for every client;
-* the fast lane: `fast` extra slots, only for *light* clients (less than `light_s` seconds of
-  query time in the window), and only with a short deadline (`fast_deadline_s`). A query that
-  outgrows the fast lane is stopped there, charged, and run again on the general lane (with the
-  rest of its deadline); its client is no longer light, so it waits for the general lane next
-  time. While heavy queries fill the general lane, other clients' cheap queries keep running on
-  the fast lane.
+* the fast lane: `fast` slots of its own (its own worker processes), only for *known light*
+  clients: clients with a query answered in the window, none of whose queries in the window (nor
+  one running now) took `light_s` seconds or more. A client that is unknown (nothing answered in
+  the window) or heavy waits for the general lane. While heavy queries fill the general lane, the
+  cheap queries of other clients keep running on the fast lane.
+
+A heavy query on the fast lane (a client that sent cheap queries first) runs to its deadline
+there, once: its client is heavy afterwards. Stopping it earlier would cost a worker restart
+(loading the release), during which the fast lane would answer nobody.
 
 A client may have at most `max_parallel` queries running or waiting at once (past it: 429), so
 one client with many connections cannot hold every HTTP thread of the server.
@@ -53,8 +56,7 @@ class FairnessSettings:
     fast: int = 1  # extra slots for light clients
     budget_s: float = 60.0  # query seconds per client per window
     window_s: float = 60.0
-    light_s: float = 1.0  # a client below this usage in the window is light
-    fast_deadline_s: float = 1.0  # deadline of a query on the fast lane
+    light_s: float = 1.0  # a client whose queries all took less is light
     max_parallel: int = 6  # queries running or waiting per client
 
     @classmethod
@@ -65,7 +67,6 @@ class FairnessSettings:
             budget_s=float(config.get("CLIENT_BUDGET_S", 60.0)),
             window_s=float(config.get("CLIENT_BUDGET_WINDOW_S", 60.0)),
             light_s=float(config.get("LIGHT_CLIENT_S", 1.0)),
-            fast_deadline_s=float(config.get("FAST_LANE_DEADLINE_S", 1.0)),
             max_parallel=int(config.get("CLIENT_MAX_PARALLEL", 6)),
         )
 
@@ -96,8 +97,10 @@ class Scheduler:
         self._changed = threading.Condition()
         self._swept = clock()
 
-    def admit(self, client: str, timeout: float, general_only: bool = False) -> Ticket:
-        """A slot for `client`'s query: OverBudget (429) or NoSlot (503) if none is given."""
+    def admit(self, client: str, timeout: float, known_cheap: bool = False) -> Ticket:
+        """A slot for `client`'s query: OverBudget (429) or NoSlot (503) if none is given.
+        `known_cheap`: the query is known to be trivial (the health probe): the fast lane is
+        open to it whoever sends it."""
         with self._changed:
             self._sweep()
             state = self._clients.setdefault(client, _Client())
@@ -111,7 +114,7 @@ class Scheduler:
                 )
             state.active += 1
             try:
-                lane = self._wait_for_lane(state, timeout, general_only)
+                lane = self._wait_for_lane(state, timeout, known_cheap)
             except BaseException:
                 state.active -= 1
                 self._forget_if_idle(client, state)
@@ -128,9 +131,8 @@ class Scheduler:
             state = self._clients[ticket.client]
             state.active -= 1
             state.running.remove(ticket.admitted)
-            if seconds > 0:
-                state.charges.append((self.clock(), seconds))
-                state.used += seconds
+            state.charges.append((self.clock(), max(0.0, seconds)))
+            state.used += max(0.0, seconds)
             self._changed.notify_all()
 
     def usage(self, client: str) -> float:
@@ -142,21 +144,27 @@ class Scheduler:
             self._expire(state)
             return state.used
 
-    def _wait_for_lane(self, state: _Client, timeout: float, general_only: bool) -> str:
+    def _wait_for_lane(self, state: _Client, timeout: float, known_cheap: bool) -> str:
         end = self.clock() + timeout
         while True:
             if self._free[GENERAL] > 0:
                 return GENERAL
-            if not general_only and self._free[FAST] > 0:
-                self._expire(state)
-                now = self.clock()
-                running = sum(now - started for started in state.running)
-                if state.used + running < self.settings.light_s:  # light, also right now
-                    return FAST
+            if self._free[FAST] > 0 and (known_cheap or self._known_light(state)):
+                return FAST
             remaining = end - self.clock()
             if remaining <= 0:
                 raise NoSlot
             self._changed.wait(min(remaining, 1.0))  # the client may become light meanwhile
+
+    def _known_light(self, state: _Client) -> bool:
+        """Known (a query answered in the window), and none of its queries in the window, nor
+        one running now, has taken `light_s` or longer."""
+        self._expire(state)
+        now = self.clock()
+        longest = max((seconds for _, seconds in state.charges), default=None)
+        if longest is None or longest >= self.settings.light_s:
+            return False
+        return all(now - started < self.settings.light_s for started in state.running)
 
     def _check_budget(self, state: _Client) -> None:
         budget = self.settings.budget_s
@@ -201,30 +209,34 @@ class Scheduler:
 
 
 class FairPool:
-    """A query pool behind the scheduler: `run` as the pool's, per client, on the right lane."""
+    """Query pools behind the scheduler: `run` as a pool's, per client, on the right lane.
 
-    def __init__(self, pool, scheduler: Scheduler, clock: Callable[[], float] = time.monotonic):
+    The fast lane has pools of its own (`fast_pool`: its own worker processes), so a cheap query
+    never waits behind a heavy one inside a pool, nor for a worker that is being replaced after
+    a heavy query was stopped. With a remote backend both lanes share its connections."""
+
+    def __init__(
+        self,
+        pool,
+        scheduler: Scheduler,
+        fast_pool=None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.pool = pool
+        self.fast_pool = fast_pool if fast_pool is not None else pool
         self.scheduler = scheduler
         self.clock = clock
 
-    def run(self, job, client: str, deadline: float, queue_timeout: float):
-        """The pool's answer to `job`; OverBudget, NoSlot, or the pool's own exceptions."""
-        from ..worker import DeadlineExceeded
-
-        ticket = self.scheduler.admit(client, queue_timeout)
-        if ticket.lane == FAST and self.scheduler.settings.fast_deadline_s < deadline:
-            fast_deadline = self.scheduler.settings.fast_deadline_s
-            try:
-                return self._run_on(ticket, job, fast_deadline, queue_timeout)
-            except DeadlineExceeded:
-                deadline -= fast_deadline  # the query outgrew the fast lane: general lane
-            ticket = self.scheduler.admit(client, queue_timeout, general_only=True)
-        return self._run_on(ticket, job, deadline, queue_timeout)
-
-    def _run_on(self, ticket: Ticket, job, deadline: float, queue_timeout: float):
+    def run(self, job, client: str, deadline: float, queue_timeout: float, known_cheap=False):
+        """The pools' answer to `job`; OverBudget, NoSlot, or the pools' own exceptions."""
+        ticket = self.scheduler.admit(client, queue_timeout, known_cheap)
+        pool = self.fast_pool if ticket.lane == FAST else self.pool
         started = self.clock()
         try:
-            return self.pool.run(job, deadline, queue_timeout)
+            return pool.run(job, deadline, queue_timeout)
         finally:
             self.scheduler.release(ticket, self.clock() - started)
+
+    def close(self) -> None:
+        if self.fast_pool is not self.pool:
+            self.fast_pool.close()
