@@ -111,7 +111,7 @@ def process(command: list[str], ready, label: str, timeout: float = 300):
 def gcm_server(release: Path, workers: int, threads: int):
     """The production setup (waitress, warm workers, default 10 s deadline and limits)."""
     command = [
-        sys.executable, "-m", "gcm_graph.serve.wsgi", "--host=127.0.0.1", "--port=0",
+        sys.executable, "-m", "gcm_graph.serve.http.wsgi", "--host=127.0.0.1", "--port=0",
         f"--release-dir={release}", f"--workers={workers}", f"--threads={threads}",
     ]  # fmt: skip
 

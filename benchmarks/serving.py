@@ -1,8 +1,8 @@
 """Servers for the load, fault, fuzz and Virtuoso benchmarks: loopback only, stopped at the end.
 
-`wsgi_server` runs `python -m gcm_graph.serve.wsgi` (one instance: waitress threads + query
+`wsgi_server` runs `python -m gcm_graph.serve.http.wsgi` (one instance: waitress threads + query
 worker processes); `replica_server` runs several instances behind one port (gunicorn,
-gcm_graph/serve/replicas.py). Both yield a Server once it answers, and stop it (its whole
+gcm_graph/serve/http/replicas.py). Both yield a Server once it answers, and stop it (its whole
 process group) when the block ends, also on errors.
 """
 

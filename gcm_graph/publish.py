@@ -22,7 +22,7 @@ ones of its request. So publishing does not rely on store transactions:
    longer has; then the live counts are checked against the release;
 4. **mark**: the record becomes `stable` with the new sha and a new id.
 
-Readers that must never mix releases (gcm_graph/serve/remote.py) use the record as a sequence
+Readers that must never mix releases (gcm_graph/serve/remote/client.py) use the record as a sequence
 lock: answer only if the record read *after* the query equals the stable record they read before
 it (same id); otherwise retry, and while it says `switching`, wait. A reader can therefore never
 return an answer computed during steps 2-4. Any transitional state of the record itself (zero or
@@ -210,7 +210,7 @@ class ReleaseGraphs:
 
 
 def read_release(release_dir: Path | str, base_uri: str | None = None) -> ReleaseGraphs:
-    from .serve.store import release_fingerprint
+    from .serve.query.store import release_fingerprint
 
     directory = Path(release_dir)
     if not (directory / NQUADS_FILE).is_file():

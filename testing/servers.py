@@ -1,5 +1,5 @@
-"""gcm-graph servers for tests and benchmarks: one instance (`python -m gcm_graph.serve.wsgi`) or
-several behind one port (gunicorn, gcm_graph/serve/replicas.py), on a free loopback port, each in
+"""gcm-graph servers for tests and benchmarks: one instance (`python -m gcm_graph.serve.http.wsgi`) or
+several behind one port (gunicorn, gcm_graph/serve/http/replicas.py), on a free loopback port, each in
 its own process group that is stopped, query workers included, when the block ends (also on
 errors). Both wait for events (the "listening on" line; every instance answering /healthz), with
 a generous start-up timeout only as a guard against a server that never starts.
@@ -56,7 +56,7 @@ def launched(
     command = [
         sys.executable,
         "-m",
-        "gcm_graph.serve.wsgi",
+        "gcm_graph.serve.http.wsgi",
         "--host=127.0.0.1",
         "--port=0",
         f"--release-dir={release_dir}",
@@ -95,7 +95,7 @@ def replicas(
 ) -> Iterator[tuple[Server, subprocess.Popen]]:
     """gunicorn with `instances` workers on a free loopback port, once every instance answers
     /healthz; the master process too (a test sends it SIGHUP to reload)."""
-    from gcm_graph.serve.replicas import CONFIG_ENV, replica_command
+    from gcm_graph.serve.http.replicas import CONFIG_ENV, replica_command
 
     bind = f"127.0.0.1:{free_port()}"
     process = subprocess.Popen(

@@ -43,7 +43,7 @@ def start_server(
     threads: int = 24,
     **config: object,
 ) -> Iterator[LiveServer]:
-    """Run `python -m gcm_graph.serve.wsgi` on a free loopback port until the block ends."""
+    """Run `python -m gcm_graph.serve.http.wsgi` on a free loopback port until the block ends."""
     with launched(
         release_dir, deadline=deadline, workers=workers, threads=threads, config=config
     ) as server:

@@ -3,7 +3,7 @@
 The release is assembled in a temporary directory (the shared fixture in tests/fixtures/release is
 never changed): its quads plus the extra ones, with a manifest of its own (so its fingerprint, and
 so its ETags, differ from the plain fixture's). The server is conftest's `start_server` (`python -m
-gcm_graph.serve.wsgi` on a free port), started once per test session and stopped at the end.
+gcm_graph.serve.http.wsgi` on a free port), started once per test session and stopped at the end.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from gcm_graph.serve.query.fairness import (
     OverBudget,
     Scheduler,
 )
-from gcm_graph.serve.security import same_origin_location
+from gcm_graph.serve.http.security import same_origin_location
 
 
 class Clock:

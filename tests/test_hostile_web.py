@@ -13,7 +13,7 @@ import pytest
 import requests
 from conftest import LiveServer, start_server
 
-from gcm_graph.serve.security import CSP
+from gcm_graph.serve.http.security import CSP
 
 TIMEOUT = 120  # only catches a hung server
 

@@ -22,7 +22,7 @@ from test_virtuoso import virtuoso  # noqa: F401  (fixture)
 
 from gcm_graph.catalogue import catalogue
 from gcm_graph.config import DEFAULT_BASE_URI
-from gcm_graph.serve.guard import skeleton
+from gcm_graph.serve.query.guard import skeleton
 from testing.virtuoso import Virtuoso
 
 pytestmark = pytest.mark.slow

@@ -32,8 +32,8 @@ from test_virtuoso import virtuoso  # noqa: F401  (fixture)
 
 from gcm_graph.config import DEFAULT_BASE_URI
 from gcm_graph.publish import StoreClient, publish, resolve_endpoints
-from gcm_graph.serve import DEFAULT_CONFIG, OPTIONAL_BLUEPRINTS
-from gcm_graph.serve.store import release_fingerprint
+from gcm_graph.serve import BLUEPRINTS, DEFAULT_CONFIG
+from gcm_graph.serve.query.store import release_fingerprint
 from testing.virtuoso import Virtuoso
 
 pytestmark = pytest.mark.slow
@@ -44,7 +44,7 @@ TIMEOUT = 30
 
 def require_backend_hook() -> None:
     """create_app must know BACKEND_URL and register /healthz (the two-file hook of issue 6)."""
-    if "BACKEND_URL" not in DEFAULT_CONFIG or "gcm_graph.serve.health" not in OPTIONAL_BLUEPRINTS:
+    if "BACKEND_URL" not in DEFAULT_CONFIG or "gcm_graph.serve.http.health" not in BLUEPRINTS:
         pytest.fail(
             "gcm_graph.serve.create_app lacks the hook for BACKEND_URL and /healthz: apply the "
             "patch to gcm_graph/serve/__init__.py and store.py given with issue 6"

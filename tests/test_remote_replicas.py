@@ -1,4 +1,4 @@
-"""Several instances behind one address (gunicorn, gcm_graph/serve/replicas.py), under load:
+"""Several instances behind one address (gunicorn, gcm_graph/serve/http/replicas.py), under load:
 
 * embedded store: three instances; the release directory is switched to a new release and the
   instances are reloaded (SIGHUP) while clients keep querying — no request fails, every answer
@@ -30,7 +30,7 @@ from test_virtuoso import virtuoso  # noqa: F401  (fixture)
 
 from gcm_graph.config import DEFAULT_BASE_URI
 from gcm_graph.publish import publish
-from gcm_graph.serve.store import release_fingerprint
+from gcm_graph.serve.query.store import release_fingerprint
 from testing.clients import ClientThreads
 from testing.servers import replicas
 from testing.virtuoso import Virtuoso

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from pyoxigraph import QueryResultsFormat, Store
 
 from gcm_graph.publish import STABLE, Publication, parse_state
-from gcm_graph.serve.remote import is_describe
-from gcm_graph.serve.remote_backend import parse_results
-from gcm_graph.serve.remote_dataset import (
+from gcm_graph.serve.remote.backend import parse_results
+from gcm_graph.serve.remote.client import is_describe
+from gcm_graph.serve.remote.dataset import (
     EMPTY_GRAPH,
     Dataset,
     confine,

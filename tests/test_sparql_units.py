@@ -15,8 +15,9 @@ from pyoxigraph import NamedNode, QuerySolutions
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from gcm_graph.serve import formats, guard
-from gcm_graph.serve.store import Release, ReleaseNotFound, load_store, release_fingerprint
+from gcm_graph.serve import formats
+from gcm_graph.serve.query import guard
+from gcm_graph.serve.query.store import Release, ReleaseNotFound, load_store, release_fingerprint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release"
 GCM = "https://w3id.org/gcm/"
@@ -248,7 +249,7 @@ def test_sandbox_forbids_internet_sockets_but_not_unix_ones() -> None:
     script = textwrap.dedent(
         f"""
         import socket
-        from gcm_graph.serve.sandbox import deny_internet_sockets
+        from gcm_graph.serve.query.sandbox import deny_internet_sockets
         deny_internet_sockets()
         socket.socket(socket.AF_UNIX).close()
         try:
@@ -269,19 +270,12 @@ def test_sandbox_forbids_internet_sockets_but_not_unix_ones() -> None:
 # --- app factory -------------------------------------------------------------------------------
 
 
-def test_app_factory_optional_blueprints(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Absent optional modules are skipped; a present module with a missing import is an error."""
+def test_app_factory_without_query_pool() -> None:
+    """Every blueprint is registered; an app without query workers answers queries with 503."""
     import gcm_graph.serve as serve
 
-    broken = tmp_path / "broken_blueprint.py"
-    broken.write_text("import no_such_dependency_xyz\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
     config = {"RELEASE_DIR": str(FIXTURE), "START_QUERY_POOL": False}
-    monkeypatch.setattr(serve, "OPTIONAL_BLUEPRINTS", ("gcm_graph.serve.no_such_module",))
     app = serve.create_app(config)
-    assert "sparql" in app.blueprints
+    assert set(app.blueprints) == {"sparql", "pages", "dumps", "health", "analysis"}
     response = app.test_client().get("/sparql", query_string={"query": "ASK {}"})
     assert response.status_code == 503  # no query workers in this app
-    monkeypatch.setattr(serve, "OPTIONAL_BLUEPRINTS", ("broken_blueprint",))
-    with pytest.raises(ModuleNotFoundError, match="no_such_dependency_xyz"):
-        serve.create_app(config)

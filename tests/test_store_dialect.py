@@ -19,10 +19,10 @@ import requests
 from urllib3.exceptions import ProtocolError
 
 from gcm_graph.publish import SWITCHING, Publication, StoreCredentials
-from gcm_graph.serve.remote_backend import RESULTS_JSON, BackendError, RemoteBackend
-from gcm_graph.serve.remote_backend import _stale_connection as stale_connection
-from gcm_graph.serve.store_dialect import dialect_named, recognise
-from gcm_graph.serve.worker import DeadlineExceeded
+from gcm_graph.serve.query.jobs import DeadlineExceeded
+from gcm_graph.serve.remote.backend import RESULTS_JSON, BackendError, RemoteBackend
+from gcm_graph.serve.remote.backend import _stale_connection as stale_connection
+from gcm_graph.serve.remote.dialect import dialect_named, recognise
 
 BASE = "https://example.org/gcm-test/"
 ASK_TRUE = json.dumps({"head": {}, "boolean": True}).encode()

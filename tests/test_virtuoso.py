@@ -37,8 +37,8 @@ from gcm_graph.publish import (
     resolve_endpoints,
     write_state_update,
 )
-from gcm_graph.serve.remote_backend import BackendError, RemoteBackend
-from gcm_graph.serve.worker import DeadlineExceeded
+from gcm_graph.serve.query.jobs import DeadlineExceeded
+from gcm_graph.serve.remote.backend import BackendError, RemoteBackend
 from testing.clients import ClientThreads
 from testing.virtuoso import Virtuoso, VirtuosoUnavailable, start_virtuoso, stop_virtuoso
 

@@ -1,9 +1,15 @@
-"""The linked-data service: a Flask app over the built release (see create_app).
+"""The linked-data service: the app factory (create_app) over the built release.
 
-Blueprints: `sparql` (this package's /sparql endpoint) always; `gcm_graph.serve.pages:bp` and
-`gcm_graph.serve.dumps:bp` when those modules exist. Shared by all: the release (store.py), the
-format table (formats.py), CORS for every route (the data is public and read-only), and the
-`compress` extension, which views opt into with ``@compress.compressed()``.
+The parts (each a package; tests/test_serve_structure.py keeps their imports free of cycles):
+
+* http/   the HTTP layer: the blueprints (BLUEPRINTS), pages, negotiation, the WSGI runners;
+* query/  the query engine: guard, worker pool, embedded store, sandbox, resource descriptions;
+* remote/ the remote backend (`--backend URL`): answers from a SPARQL store instead.
+
+formats.py, the one format table (media types, extensions, pyoxigraph formats), is shared by all
+three; cli_support.py holds the library functions behind `gcm-graph serve` and `gcm-graph query`.
+The factory applies CORS to every route (the data is public and read-only) and the `compress`
+extension (http/compression.py), which views opt into with ``@compress.compressed()``.
 """
 
 from __future__ import annotations
@@ -14,12 +20,10 @@ import os
 from typing import Any
 
 from flask import Flask
-from flask_compress import Compress
 from flask_cors import CORS
 
 from .. import config as project_config
 from . import formats
-from .security import install_security_headers
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "RELEASE_DIR": str(project_config.BUILD_DIR),
@@ -30,21 +34,21 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "MAX_RESULT_BYTES": 64 * 1024 * 1024,  # serialised answers above this: 422, never truncated
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # request bodies (Flask): 413 above
     "WORKERS": max(2, min(4, os.cpu_count() or 2)),  # query worker processes
-    "THREADS": 16,  # HTTP threads of the WSGI server (wsgi.py)
+    "THREADS": 16,  # HTTP threads of the WSGI server (http/wsgi.py)
     "ALLOW_SERVICE": False,  # federated SERVICE queries (outbound connections)
     "SANDBOX_WORKERS": True,  # seccomp: query workers cannot open Internet sockets
     "WORKER_MEMORY_MB": 1024,  # address-space cap of a query worker (None: no cap)
     "CACHE_MAX_AGE": 300,  # seconds, Cache-Control on query results
     "START_QUERY_POOL": True,  # False: pages/dumps-only apps (e.g. their unit tests)
-    "BACKEND_URL": None,  # SPARQL endpoint to answer from instead of the embedded store (remote.py)
-    "FAST_LANE_SLOTS": 1,  # extra query workers for light clients (query/fairness.py)
+    "BACKEND_URL": None,  # SPARQL endpoint to answer from instead of the embedded store (remote/)
+    "FAST_LANE_SLOTS": 1,  # the fast lane's own query workers (query/fairness.py)
     "CLIENT_BUDGET_S": 60.0,  # query seconds per client per window: 429 past it
     "CLIENT_BUDGET_WINDOW_S": 60.0,
     "LIGHT_CLIENT_S": 1.0,  # a known client whose queries all took less may use the fast lane
     "CLIENT_MAX_PARALLEL": 6,  # queries running or waiting per client: 429 past it
     "ANSWER_CACHE_BYTES": 64 * 1024 * 1024,  # query answers kept in memory (0: no cache)
     "TRUSTED_PROXY": None,  # address of a proxy whose client-address header is believed
-    "TRUSTED_PROXY_HEADER": "x-forwarded-for",  # or "forwarded"
+    "TRUSTED_PROXY_HEADER": "x-forwarded-for",  # or "forwarded" (http/wsgi.py)
     "COMPRESS_REGISTER": False,  # compression is opt-in per view (@compress.compressed())
     "COMPRESS_MIMETYPES": sorted(
         {f.media_type for f in formats.FORMATS if f.kind != "file" or f.name == "jsonfile"}
@@ -53,28 +57,29 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "COMPRESS_ALGORITHM": ["gzip"],
 }
 
-OPTIONAL_BLUEPRINTS = (
-    "gcm_graph.serve.pages",
-    "gcm_graph.serve.dumps",
-    "gcm_graph.serve.health",
-    "gcm_graph.serve.analysis_page",
+BLUEPRINTS = (  # the modules of the HTTP layer with a blueprint (`bp`), registered in this order
+    "gcm_graph.serve.http.sparql",
+    "gcm_graph.serve.http.pages",
+    "gcm_graph.serve.http.dumps",
+    "gcm_graph.serve.http.health",
+    "gcm_graph.serve.http.analysis_page",
 )
-
-compress = Compress()
 
 
 def create_app(config: dict | None = None) -> Flask:
     """The app for a release directory; `config` overrides DEFAULT_CONFIG keys."""
-    from .sparql import POOL_EXTENSION
-    from .sparql import bp as sparql_bp
-    from .store import open_release
+    from .http.compression import compress
+    from .http.security import install_security_headers
+    from .query import admission
+    from .query.jobs import ENGINE_EXTENSION
+    from .query.store import open_release
 
     app = Flask(__name__)
     app.config.update(DEFAULT_CONFIG)
     app.config.update(config or {})
     app.config["BASE_URI"] = project_config.base_uri(app.config["BASE_URI"])
     if app.config["BACKEND_URL"]:  # answer from a remote SPARQL store (published release)
-        from .remote import install_backend
+        from .remote.client import install_backend
 
         install_backend(app)
     else:
@@ -91,15 +96,8 @@ def create_app(config: dict | None = None) -> Flask:
         max_age=86400,
     )
     compress.init_app(app)
-    app.register_blueprint(sparql_bp)
-    for module_name in OPTIONAL_BLUEPRINTS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:  # a real missing dependency inside the module
-                raise
-            continue
-        app.register_blueprint(module.bp)
+    for module_name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(module_name).bp)
 
     if app.config["START_QUERY_POOL"] and not app.config["BACKEND_URL"]:
         pools = [_query_pool(app, app.config["WORKERS"])]  # the general lane
@@ -107,18 +105,18 @@ def create_app(config: dict | None = None) -> Flask:
             pools.append(_query_pool(app, app.config["FAST_LANE_SLOTS"]))
         for pool in pools:  # all load the release at once; warm before the first request
             pool.warm_up()
-        app.extensions[POOL_EXTENSION] = pools[0]
-        _install_admission(app, pools[0], app.config["WORKERS"], *pools[1:])
+        app.extensions[ENGINE_EXTENSION] = pools[0]
+        admission.install(app, pools[0], app.config["WORKERS"], *pools[1:])
     elif app.config["BACKEND_URL"]:  # the backend's connections are shared by both lanes
         connections = int(app.config.get("BACKEND_CONNECTIONS") or 16)
-        pool = app.extensions[POOL_EXTENSION]
-        _install_admission(app, pool, connections - app.config["FAST_LANE_SLOTS"])
+        engine = app.extensions[ENGINE_EXTENSION]
+        admission.install(app, engine, connections - app.config["FAST_LANE_SLOTS"])
     install_security_headers(app)
     return app
 
 
 def _query_pool(app: Flask, workers: int):
-    from .worker import QueryPool
+    from .query.pool import QueryPool
 
     pool = QueryPool(
         app.config["RELEASE_DIR"],
@@ -128,10 +126,3 @@ def _query_pool(app: Flask, workers: int):
     )
     atexit.register(pool.close)
     return pool
-
-
-def _install_admission(app: Flask, pool, general: int, fast_pool=None) -> None:
-    """Fair admission and the answer cache in front of the app's query pool(s)."""
-    from .query import admission
-
-    admission.install(app, pool, general, fast_pool)

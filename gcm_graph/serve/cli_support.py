@@ -17,8 +17,8 @@ from ..catalogue import find_query
 from ..config import BUILD_DIR
 from ..errors import GcmError
 from ..publish import StoreCredentials
-from . import guard
-from .store import PREFIX_MAP, Release, ReleaseNotFound
+from .query import guard
+from .query.store import PREFIX_MAP, Release, ReleaseNotFound
 
 QUERY_FORMATS = ("table", "csv", "json")
 MAX_CELL = 80  # characters of a value shown in a table cell
@@ -51,10 +51,10 @@ def serve(
 
     With `backend`, queries are answered by that SPARQL endpoint (a store the release was
     published into with `gcm-graph publish`), as `credentials` at the store, speaking its
-    `dialect` (store_dialect.py); release_dir still provides /dumps/.
+    `dialect` (remote/dialect.py); release_dir still provides /dumps/.
     """
     from . import DEFAULT_CONFIG, create_app
-    from .wsgi import run, stop_on_sigterm
+    from .http.wsgi import run, stop_on_sigterm
 
     check_can_listen(host, port)  # before the query workers start: fail in a second, not ten
     config = {

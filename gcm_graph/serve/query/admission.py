@@ -5,7 +5,7 @@
 Settings: FAST_LANE_SLOTS, CLIENT_BUDGET_S, CLIENT_BUDGET_WINDOW_S, LIGHT_CLIENT_S,
 CLIENT_MAX_PARALLEL (fairness.py), ANSWER_CACHE_BYTES (0: no cache).
 The client is the request's remote address, which waitress takes from a proxy's header only when
-the server runs with a trusted proxy (wsgi.proxy_settings).
+the server runs with a trusted proxy (http/wsgi.py, proxy_settings).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, request
 
-from ..worker import DeadlineExceeded, PoolBusy, WorkerDied
 from .cache import AnswerCache, CachedAnswer, answer_key
 from .fairness import FairnessSettings, FairPool, NoSlot, OverBudget, Scheduler
+from .jobs import DeadlineExceeded, PoolBusy, WorkerDied
 
 FAIR_EXTENSION = "gcm_fair_pool"
 CACHE_EXTENSION = "gcm_answer_cache"

@@ -5,10 +5,10 @@ The service keeps its own behaviour; only evaluation moves. For every query:
 1. the query is parsed here by the same parser as the embedded store (pyoxigraph, on an empty
    store), so a malformed query gets the same 400 message, and its form (SELECT/ASK or
    CONSTRUCT/DESCRIBE) is known before anything is sent; guard.py's checks (update, SERVICE,
-   length) have already run in sparql.py;
-2. its dataset is confined to the published release (remote_dataset.py);
+   length) have already run in http/sparql.py;
+2. its dataset is confined to the published release (dataset.py);
 3. it is sent with a deadline (and, if the store's dialect has one, a parameter that makes the
-   store stop too: Virtuoso's `timeout`; store_dialect.py); the
+   store stop too: Virtuoso's `timeout`; dialect.py); the
    store answers in one format we parse (SPARQL JSON or N-Triples) and the answer is serialised
    here, by pyoxigraph, in the negotiated format: the bytes a client gets do not depend on the
    store's serialisers, and a partial answer (Virtuoso's "anytime" results) is never passed on;
@@ -17,10 +17,10 @@ The service keeps its own behaviour; only evaluation moves. For every query:
    mixes two releases. While a release is being switched in, queries wait (within their deadline).
 
 Failures: store unreachable -> 502; store overloaded (503/429), no free connection, or a switch
-that outlasts the deadline -> 503; deadline passed -> 504 (sparql.py's message). Nothing is kept
+that outlasts the deadline -> 503; deadline passed -> 504 (http/sparql.py's message). Nothing is kept
 between requests except pooled connections and the last record, so the service recovers by itself.
-Modules: remote_backend.py (HTTP to the store, the record), remote_dataset.py (confinement),
-remote_release.py (the pages' view: the part of pyoxigraph's Store interface they use).
+Modules: backend.py (HTTP to the store, the record), dataset.py (confinement),
+release.py (the pages' view: the part of pyoxigraph's Store interface they use).
 """
 
 from __future__ import annotations
@@ -34,10 +34,12 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
 
-from ..publish import Publication, StoreCredentials
-from . import formats
-from .guard import skeleton
-from .remote_backend import (
+from ...publish import Publication, StoreCredentials
+from .. import formats
+from ..query.guard import skeleton
+from ..query.jobs import ENGINE_EXTENSION, DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob
+from ..query.store import PREFIX_MAP, RELEASE_EXTENSION
+from .backend import (
     NTRIPLES,
     RECORD_REFRESH_S,
     RESULTS_JSON,
@@ -46,10 +48,8 @@ from .remote_backend import (
     parse_results,
     parse_triples,
 )
-from .remote_dataset import Dataset, confine, protocol_params, split_dataset_clauses
-from .store import PREFIX_MAP
-from .store_dialect import AUTO
-from .worker import DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob
+from .dataset import Dataset, confine, protocol_params, split_dataset_clauses
+from .dialect import AUTO
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +74,13 @@ class _Limited(io.RawIOBase):
         return len(data)
 
 
-# --- the query pool interface (what sparql.py and queryform.py call) ----------------------------
+# --- the query pool interface (query/jobs.py's QueryEngine) ----------------------------
 
 
 class RemotePool:
     """Same interface as worker.QueryPool: run(job, deadline, queue_timeout) -> QueryAnswer."""
 
-    # No seccomp sandbox can stop another server from federating, so sparql.py applies its
+    # No seccomp sandbox can stop another server from federating, so http/sparql.py applies its
     # strict SERVICE check (the whole text, literals included) to every query sent out.
     sandboxed = False
 
@@ -176,23 +176,20 @@ def _answer(status: int, message: str) -> QueryAnswer:
 
 # --- wiring into the app (called by create_app when BACKEND_URL is set) ---------------------------
 
-RELEASE_EXTENSION = "gcm_release"  # store.current_release() returns app.extensions[this] if set
-
 
 def install_backend(app) -> None:
     """Make `app` answer from the store at app.config["BACKEND_URL"] (a SPARQL query endpoint).
 
     Settings: BACKEND_USER / BACKEND_PASSWORD (sent with the scheme the store asks for),
     BACKEND_CONNECTIONS (concurrent queries to the store; default 16), BACKEND_DIALECT (`auto`,
-    `virtuoso` or `generic`; store_dialect.py). RELEASE_DIR, if it holds the release files, is
+    `virtuoso` or `generic`; dialect.py). RELEASE_DIR, if it holds the release files, is
     still served at /dumps/. RELEASE_FINGERPRINT follows the store's publication record.
     """
     import atexit
 
     from flask import Response
 
-    from .remote_release import RemoteRelease
-    from .sparql import POOL_EXTENSION
+    from .release import RemoteRelease
 
     config = app.config
     user = config.get("BACKEND_USER")
@@ -205,7 +202,7 @@ def install_backend(app) -> None:
     )
     pool = RemotePool(backend, int(config.get("BACKEND_CONNECTIONS") or 16))
     directory = Path(config["RELEASE_DIR"]).resolve()
-    app.extensions[POOL_EXTENSION] = pool
+    app.extensions[ENGINE_EXTENSION] = pool
     app.extensions[RELEASE_EXTENSION] = RemoteRelease(
         backend, directory, config["QUERY_DEADLINE_S"]
     )

@@ -19,9 +19,16 @@ from urllib.parse import quote, urlencode
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from ..config import ONTOLOGY_NS
-from ..vocab import PREFIXES
-from .describe import PROV_DERIVED, RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, RDF_TYPE, Description
+from ...config import ONTOLOGY_NS
+from ...vocab import PREFIXES
+from ..query.describe import (
+    PROV_DERIVED,
+    RDF_OBJECT,
+    RDF_PREDICATE,
+    RDF_SUBJECT,
+    RDF_TYPE,
+    Description,
+)
 
 GCM_NS = ONTOLOGY_NS
 IN_SOURCE = NamedNode(GCM_NS + "inSource")

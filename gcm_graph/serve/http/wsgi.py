@@ -1,7 +1,7 @@
 """Production serving: waitress (HTTP threads) in front of the app and its query worker processes.
 
-    python -m gcm_graph.serve.wsgi --port 8000 --release-dir build
-    gunicorn -w 2 'gcm_graph.serve.wsgi:make_wsgi_app()'   # alternative: one pool per worker
+    python -m gcm_graph.serve.http.wsgi --port 8000 --release-dir build
+    gunicorn -w 2 'gcm_graph.serve.http.wsgi:make_wsgi_app()'   # alternative: one pool per worker
 
 The process prints `listening on http://HOST:PORT/` once the query workers are warm, so a caller
 (tests, `make run`) can wait for that line; `--port 0` picks a free port.
@@ -18,10 +18,10 @@ import sys
 from flask import Flask
 from waitress import create_server
 
-from . import DEFAULT_CONFIG, create_app
+from .. import DEFAULT_CONFIG, create_app
+from ..query.admission import FAIR_EXTENSION
+from ..query.jobs import ENGINE_EXTENSION
 from .connections import raise_open_files_limit, waitress_settings
-from .query.admission import FAIR_EXTENSION
-from .sparql import POOL_EXTENSION
 
 
 def make_wsgi_app(**config) -> Flask:
@@ -51,7 +51,7 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
     finally:
         if server is not None:
             server.close()
-        for name in (POOL_EXTENSION, FAIR_EXTENSION):  # the query pools (fair: the fast lane's)
+        for name in (ENGINE_EXTENSION, FAIR_EXTENSION):  # the query pools (fair: the fast lane's)
             pool = app.extensions.get(name)
             if pool is not None:
                 pool.close()

@@ -5,8 +5,10 @@ format comes from a `format` parameter (a name of formats.py, an alias or a medi
 the Accept header's q-values. Without a query, GET returns the SPARQL Service Description.
 
 Status codes: 400 malformed (parser's message), 403 update or SERVICE, 406 no acceptable format,
-413 query too long, 415 unsupported POST body, 422 result over the size limit, 500 the worker
-died (memory cap), 503 no free worker, 504 deadline passed (the worker was killed). Errors are
+413 query too long, 415 unsupported POST body, 422 result over the size limit, 429 the client
+used its query time (query/fairness.py; Retry-After), 500 the worker died (memory cap), 503 no
+free worker, 504 deadline passed (the worker was killed). Identical queries on the same release
+are answered from the answer cache (query/cache.py; `X-Cache: hit`). Errors are
 text/plain; a 200 always carries a complete, well-formed body.
 """
 
@@ -14,14 +16,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Request, Response, current_app, request
 
-from . import compress, formats, guard
-from .description import service_description
-from .query import admission
-from .worker import QueryJob, QueryPool
+from .. import formats
+from ..query import admission, guard
+from ..query.jobs import ENGINE_EXTENSION, QueryEngine, QueryJob
+from .compression import compress
+from .service_description import service_description
 
 bp = Blueprint("sparql", __name__)
-
-POOL_EXTENSION = "gcm_query_pool"
 
 
 class ProtocolError(Exception):
@@ -31,8 +32,8 @@ class ProtocolError(Exception):
         self.message = message
 
 
-def query_pool() -> QueryPool:
-    pool = current_app.extensions.get(POOL_EXTENSION)
+def query_pool() -> QueryEngine:
+    pool = current_app.extensions.get(ENGINE_EXTENSION)
     if pool is None:  # an app made with START_QUERY_POOL=False (pages-only tests)
         raise ProtocolError(503, "This server runs without query workers.")
     return pool

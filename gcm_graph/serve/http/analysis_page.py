@@ -70,7 +70,7 @@ def navigation() -> dict:
 
 @bp.get("/analysis")
 def analysis() -> Response:
-    from .pages import finish, html, not_found
+    from .responses import finish, html, not_found
 
     summary = load_summary()
     if summary is None:
@@ -80,7 +80,7 @@ def analysis() -> Response:
 
 @bp.get("/analysis.json")
 def analysis_json() -> Response:
-    from .pages import finish, not_found
+    from .responses import finish, not_found
 
     path = _summary_path()
     if not path.is_file():

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from .guard import decode_codepoints
+from ..query.guard import decode_codepoints
 
 EMPTY_GRAPH = "urn:gcm-graph:empty"
 

@@ -5,7 +5,7 @@ publication record is re-read), so instances are interchangeable. On one machine
 them as workers sharing one listening socket:
 
     GCM_SERVE_CONFIG='{"RELEASE_DIR": "build", "WORKERS": 2}' \\
-        gunicorn --config python:gcm_graph.serve.replicas 'gcm_graph.serve.replicas:create_replica()'
+        gunicorn --config python:gcm_graph.serve.http.replicas 'gcm_graph.serve.http.replicas:create_replica()'
 
 Each worker is one instance (one Flask app with its own query pool, or its own connections to
 the remote store with BACKEND_URL). `kill -HUP <gunicorn pid>` reloads: gunicorn starts fresh
@@ -30,8 +30,8 @@ from gunicorn.workers.gthread import ThreadWorker
 
 CONFIG_ENV = "GCM_SERVE_CONFIG"
 
-# gunicorn settings (this module doubles as its config file: --config python:gcm_graph.serve.replicas)
-worker_class = "gcm_graph.serve.replicas.DrainingThreadWorker"
+# gunicorn settings (this module doubles as its config file: --config python:gcm_graph.serve.http.replicas)
+worker_class = "gcm_graph.serve.http.replicas.DrainingThreadWorker"
 workers = int(os.environ.get("GCM_REPLICAS", "2"))
 threads = int(os.environ.get("GCM_REPLICA_THREADS", "16"))
 bind = os.environ.get("GCM_BIND", "127.0.0.1:8000")
@@ -89,10 +89,10 @@ def create_replica() -> Flask:
 
 
 def worker_exit(server, worker) -> None:  # gunicorn hook: the instance's query pool goes too
-    from .sparql import POOL_EXTENSION
+    from ..query.jobs import ENGINE_EXTENSION
 
     app = getattr(worker, "wsgi", None)
-    pool = getattr(app, "extensions", {}).get(POOL_EXTENSION) if app is not None else None
+    pool = getattr(app, "extensions", {}).get(ENGINE_EXTENSION) if app is not None else None
     if pool is not None:
         pool.close()
 
@@ -106,12 +106,12 @@ def replica_command(bind: str, instances: int, threads: int = 16) -> list[str]:
         "-m",
         "gunicorn",
         "--config",
-        "python:gcm_graph.serve.replicas",
+        "python:gcm_graph.serve.http.replicas",
         "--bind",
         bind,
         "--workers",
         str(instances),
         "--threads",
         str(threads),
-        "gcm_graph.serve.replicas:create_replica()",
+        "gcm_graph.serve.http.replicas:create_replica()",
     ]

@@ -25,11 +25,12 @@ from urllib.parse import urlencode
 from flask import current_app, request
 from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store, Triple, parse
 
-from .. import config
-from ..catalogue import CatalogueQuery, catalogue
-from .describe import Description, best_labels, describe, has_description
-from .store import PREFIX_MAP, Release, current_release
-from .views import Linker
+from ... import config
+from ...catalogue import CatalogueQuery, catalogue
+from ..query.describe import Description, best_labels, describe, has_description
+from ..query.store import PREFIX_MAP, Release, current_release
+from .release_files import release_files, void_store
+from .views import Linker, curie
 
 __all__ = ["PREFIX_MAP", "Site", "current"]
 
@@ -98,9 +99,7 @@ class Site:
             node = NamedNode(iri)
         except ValueError:  # not an IRI (e.g. control characters): nothing describes it
             return None
-        from .dumps import void_store  # the VoID store depends on the release, built lazily
-
-        for store in (self.release.store, void_store()):
+        for store in (self.release.store, void_store()):  # VoID: built lazily
             found = describe(store, node)
             if found is not None:
                 return found, store
@@ -213,8 +212,6 @@ class Site:
         return found
 
     def home_context(self) -> dict:
-        from .dumps import release_files
-
         manifest = self.manifest()
         classes = self.class_counts()
         counts = [{"label": "triples", "value": self.release.triple_count(), "href": None}]
@@ -260,8 +257,6 @@ def _plural(label: str) -> str:
 
 
 def _curie(iri: str) -> str:
-    from .views import curie
-
     return curie(iri)
 
 

@@ -21,10 +21,9 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from . import guard
-from .query import admission
+from ..query import admission, guard
+from ..query.jobs import QueryJob
 from .views import Linker, TermView, Viewer
-from .worker import QueryJob
 
 MAX_ROWS = 1000
 RESULT_DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("tsv", "TSV"), ("xml", "XML"))
@@ -72,7 +71,7 @@ def run_for_page(
 
 
 def _downloads(text: str, choices: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
-    from . import formats
+    from .. import formats
 
     found = []
     for name, label in choices:

@@ -22,13 +22,13 @@ import threading
 import time
 from concurrent.futures import CancelledError
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 from pathlib import Path
 
 from pebble import ProcessExpired, ProcessPool
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
 
-from . import formats
+from .. import formats
+from .jobs import DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob, WorkerDied
 from .store import NQUADS_FILE, PREFIX_MAP, load_store
 
 log = logging.getLogger(__name__)
@@ -36,41 +36,6 @@ log = logging.getLogger(__name__)
 STARTUP_SLACK_S = 30.0  # longest wait for a (replacement) worker to load the release
 _STORE: Store | None = None  # the worker process's copy of the release
 _SANDBOXED = False  # whether this worker cannot open Internet sockets
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    """What a worker needs to answer one request (picklable)."""
-
-    query: str
-    results_format: str | None  # format name for SELECT/ASK, None if the client accepts none
-    graph_format: str | None  # format name for CONSTRUCT/DESCRIBE
-    default_graphs: tuple[str, ...] | None = None  # protocol default-graph-uri (None: not given)
-    named_graphs: tuple[str, ...] | None = None  # protocol named-graph-uri
-    max_result_bytes: int = 64 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class QueryAnswer:
-    status: int
-    body: bytes
-    format: str | None = None  # set on success
-
-    @property
-    def message(self) -> str:
-        return self.body.decode("utf-8", "replace")
-
-
-class DeadlineExceeded(Exception):
-    """The query ran past its deadline; its worker was killed."""
-
-
-class PoolBusy(Exception):
-    """No worker became free in time to even start the query."""
-
-
-class WorkerDied(Exception):
-    """The worker process ended while answering (e.g. killed by the kernel for memory)."""
 
 
 class _ResultTooLarge(Exception):

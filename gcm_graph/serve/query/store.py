@@ -37,8 +37,11 @@ from pyoxigraph import (
 )
 from rdflib import Graph
 
-from ..vocab import PREFIXES
+from ...vocab import PREFIXES
 
+RELEASE_EXTENSION = (
+    "gcm_release"  # app.extensions key of a release that is not this directory (remote)
+)
 NQUADS_FILE = "gcm.nq"
 MANIFEST_FILE = "manifest.json"
 PREFIX_MAP: dict[str, str] = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
@@ -176,7 +179,7 @@ def current_release() -> Release:
     """The release of the running Flask app (its RELEASE_DIR setting)."""
     from flask import current_app
 
-    remote = current_app.extensions.get("gcm_release")  # set by remote.install_backend
+    remote = current_app.extensions.get(RELEASE_EXTENSION)  # set by remote.install_backend
     if remote is not None:
         return remote
     return open_release(str(Path(current_app.config["RELEASE_DIR"]).resolve()))

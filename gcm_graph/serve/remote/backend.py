@@ -1,6 +1,6 @@
 """HTTP to a remote SPARQL store: bounded connections, deadlines, clear failures, and the
-publication record read as a sequence lock (see gcm_graph/publish.py and remote.py). What the
-store does beyond the SPARQL 1.1 Protocol is its dialect's business (store_dialect.py).
+publication record read as a sequence lock (see gcm_graph/publish.py and client.py). What the
+store does beyond the SPARQL 1.1 Protocol is its dialect's business (dialect.py).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from pyoxigraph import (
 )
 from requests.adapters import HTTPAdapter
 
-from ..publish import Publication, StoreCredentials, parse_state, state_query
-from .store_dialect import AUTO, StoreDialect, dialect_named, recognise
-from .worker import DeadlineExceeded, PoolBusy
+from ...publish import Publication, StoreCredentials, parse_state, state_query
+from ..query.jobs import DeadlineExceeded, PoolBusy
+from .dialect import AUTO, StoreDialect, dialect_named, recognise
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from functools import lru_cache
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from ..vocab import VOID
-from . import formats
-from .store import Release, current_release
+from ...vocab import VOID
+from .. import formats
+from ..query.store import Release, current_release
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")

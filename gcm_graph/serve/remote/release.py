@@ -23,10 +23,10 @@ from pyoxigraph import (
     Variable,
 )
 
-from ..publish import Publication
-from .remote_backend import NTRIPLES, RESULTS_JSON, RemoteBackend, parse_results, parse_triples
-from .remote_dataset import confine, protocol_params
-from .store import NamedGraphInfo
+from ...publish import Publication
+from ..query.store import NamedGraphInfo
+from .backend import NTRIPLES, RESULTS_JSON, RemoteBackend, parse_results, parse_triples
+from .dataset import confine, protocol_params
 
 
 class RemoteStore:

@@ -1,6 +1,6 @@
 """What a remote SPARQL store does beyond the SPARQL 1.1 Protocol, in one place.
 
-The remote client (remote_backend.py, remote.py, remote_release.py) speaks the standard protocol
+The remote client (backend.py, client.py, release.py) speaks the standard protocol
 and asks its dialect for everything else. The dialect is chosen by configuration
 (`BACKEND_DIALECT`, `gcm-graph serve --store-dialect`): `generic` (the standard only), `virtuoso`,
 or `auto` (the default): one probe when the service starts (an `ASK {}` whose answer's `Server`

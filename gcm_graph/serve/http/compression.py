@@ -1,0 +1,5 @@
+"""The flask-compress extension; views opt into gzip with ``@compress.compressed()``."""
+
+from flask_compress import Compress
+
+compress = Compress()
