@@ -69,6 +69,18 @@ def parser() -> argparse.ArgumentParser:
         default="auto",
         help="what the --backend store does beyond SPARQL 1.1 (auto: asked once at start)",
     )
+    serve.add_argument(
+        "--trusted-proxy",
+        metavar="ADDR",
+        help="a reverse proxy's address: the client of its requests is the one its "
+        "--trusted-proxy-header names (query-time budgets are per client)",
+    )
+    serve.add_argument(
+        "--trusted-proxy-header",
+        choices=("x-forwarded-for", "forwarded"),
+        default="x-forwarded-for",
+        help="the header the trusted proxy names the client in",
+    )
 
     publish = command("publish", "load the release into a SPARQL 1.1 Graph Store")
     publish.add_argument("--to", required=True, metavar="URL", help="Graph Store endpoint")
@@ -192,6 +204,8 @@ def _serve(args: argparse.Namespace) -> int:
         backend=args.backend,
         credentials=StoreCredentials.given(args.store_user),
         dialect=args.store_dialect,
+        trusted_proxy=args.trusted_proxy,
+        trusted_proxy_header=args.trusted_proxy_header,
     )
     return 0
 

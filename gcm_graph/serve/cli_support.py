@@ -46,6 +46,8 @@ def serve(
     backend: str | None = None,
     credentials: StoreCredentials | None = None,
     dialect: str = "auto",
+    trusted_proxy: str | None = None,
+    trusted_proxy_header: str = "x-forwarded-for",
 ) -> None:
     """Serve the release with waitress until Ctrl-C; prints the URLs to open once ready.
 
@@ -66,6 +68,8 @@ def serve(
         "BACKEND_USER": credentials.user if credentials else None,
         "BACKEND_PASSWORD": credentials.password if credentials else None,
         "BACKEND_DIALECT": dialect,
+        "TRUSTED_PROXY": trusted_proxy,  # the client's address from its header (http/wsgi.py)
+        "TRUSTED_PROXY_HEADER": trusted_proxy_header,
     }
     try:
         app = create_app(config)

@@ -21,7 +21,7 @@ from waitress import create_server
 from .. import DEFAULT_CONFIG, create_app
 from ..query.admission import FAIR_EXTENSION
 from ..query.jobs import ENGINE_EXTENSION
-from .connections import raise_open_files_limit, waitress_settings
+from .connections import accept_in_batches, raise_open_files_limit, waitress_settings
 
 
 def make_wsgi_app(**config) -> Flask:
@@ -44,6 +44,7 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
             **waitress_settings(app.config["MAX_CONTENT_LENGTH"], raise_open_files_limit()),
             **proxy_settings(app.config),
         )
+        accept_in_batches(server)
         announce(f"listening on http://{host}:{server.effective_port}/")
         server.run()
     except KeyboardInterrupt:
