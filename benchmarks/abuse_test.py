@@ -274,7 +274,7 @@ def probe_memory(url: str, pid: int) -> str:
     statuses, peak = [], before
 
     def run(number: int) -> None:
-        statuses.append(sparql(url, f"{HUNGRY} # {number}", client(100 + number % 2)).status)
+        statuses.append(sparql(url, f"{HUNGRY} # {number}", client(130 + number)).status)
 
     for first in range(0, 18, 2):  # two at a time (the general lane's two workers)
         pair = [threading.Thread(target=run, args=(n,)) for n in (first, first + 1)]

@@ -144,3 +144,11 @@ def test_answer_key_normalises_only_what_cannot_matter() -> None:
 )
 def test_redirects_stay_on_our_origin(path: str, expected: str) -> None:
     assert same_origin_location(path) == expected
+
+
+def test_a_client_answered_from_the_cache_is_known() -> None:
+    clock = Clock()
+    fair = scheduler(clock)
+    fair.admit("heavy", 1.0)  # general lane full
+    fair.note_answered("reader")
+    assert fair.admit("reader", 0.0).lane == FAST

@@ -84,6 +84,9 @@ def answer(
     if key is not None:
         found = cache.get(key)
         if found is not None:
+            fair = current_app.extensions.get(FAIR_EXTENSION)
+            if fair is not None:
+                fair.scheduler.note_answered(client_address())
             return Answered(200, found.body, found.format, cached=True)
     fair: FairPool | None = current_app.extensions.get(FAIR_EXTENSION)
     if fair is None:  # an app made with START_QUERY_POOL=False (pages-only tests)

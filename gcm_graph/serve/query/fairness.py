@@ -135,6 +135,13 @@ class Scheduler:
             state.used += max(0.0, seconds)
             self._changed.notify_all()
 
+    def note_answered(self, client: str) -> None:
+        """`client` was answered without running a query (from the cache): it is known, at no
+        cost (so a client whose first queries were cached may use the fast lane)."""
+        with self._changed:
+            self._sweep()
+            self._clients.setdefault(client, _Client()).charges.append((self.clock(), 0.0))
+
     def usage(self, client: str) -> float:
         """Seconds of query time `client` used in the current window."""
         with self._changed:
