@@ -4,8 +4,9 @@
     .venv/bin/python benchmarks/bench_oxigraph.py [--rounds 5] [--seconds 20] [--connections 16]
 
 Oxigraph (`oxigraph serve-read-only`, the engine gcm-graph embeds, without Python in front) is
-loaded with build/gcm.nq and answers with the union of the named graphs as its default graph,
-as gcm-graph does. The mix is every catalogue query (sparql_queries/*.rq), cheap and heavy.
+loaded with build/gcm.nq plus the merge of its named graphs as the default graph, the dataset
+gcm-graph's workers hold (query/store.py load_store; `--union` instead serves build/gcm.nq as
+it is with `--union-default-graph`, which evaluates the union at query time: slower). The mix is every catalogue query (sparql_queries/*.rq), cheap and heavy.
 
 * latency: each query `--rounds` times on each server, one at a time, servers interleaved;
   the median latency over the whole mix, and the median of the per-query ratios;
@@ -37,9 +38,11 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlencode
 
+from pyoxigraph import RdfFormat
 from serving import REPO, free_port, wsgi_server
 
 from gcm_graph.catalogue import catalogue
+from gcm_graph.serve.query.store import load_store
 
 ACCEPT = "application/sparql-results+json"
 
@@ -74,20 +77,24 @@ class Connection:
 
 
 @contextmanager
-def oxigraph_server(nquads: Path) -> Iterator[int]:
+def oxigraph_server(nquads: Path, union: bool = False) -> Iterator[int]:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(binary).exists():
         raise SystemExit("no `oxigraph` command: pip install -e '.[bench]'")
-    with tempfile.TemporaryDirectory(prefix="bench-oxigraph-") as location:
+    with tempfile.TemporaryDirectory(prefix="bench-oxigraph-") as work:
+        location, data = Path(work, "store"), nquads
+        if not union:  # the dataset as gcm-graph's workers hold it
+            data = Path(work, "dataset.nq")
+            load_store(nquads).dump(str(data), format=RdfFormat.N_QUADS)
         subprocess.run(
-            [binary, "load", "--location", location, "--file", str(nquads)],
+            [binary, "load", "--location", str(location), "--file", str(data)],
             check=True,
             capture_output=True,
         )
         port = free_port()
         process = subprocess.Popen(
-            [binary, "serve-read-only", "--location", location,
-             "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+            [binary, "serve-read-only", "--location", str(location), "--bind",
+             f"127.0.0.1:{port}", *(["--union-default-graph"] if union else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
@@ -193,11 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--union", action="store_true", help="Oxigraph with --union-default-graph")
     args = parser.parse_args(argv)
     mix = [entry.text for entry in catalogue()]
     print(f"{len(mix)} catalogue queries; {os.cpu_count()} CPUs", flush=True)
     release = Path(args.release_dir)
-    with oxigraph_server(release / "gcm.nq") as ox_port:
+    with oxigraph_server(release / "gcm.nq", args.union) as ox_port:
         for label, config in (
             ("without cache", {"ANSWER_CACHE_BYTES": 0}),
             ("with cache   ", {}),
