@@ -140,16 +140,10 @@ class Scheduler:
         cost (so a client whose first queries were cached may use the fast lane)."""
         with self._changed:
             self._sweep()
-            self._clients.setdefault(client, _Client()).charges.append((self.clock(), 0.0))
-
-    def usage(self, client: str) -> float:
-        """Seconds of query time `client` used in the current window."""
-        with self._changed:
-            state = self._clients.get(client)
-            if state is None:
-                return 0.0
+            state = self._clients.setdefault(client, _Client())
             self._expire(state)
-            return state.used
+            if not state.charges:  # one mark is enough (bounded, however many hits)
+                state.charges.append((self.clock(), 0.0))
 
     def _wait_for_lane(self, state: _Client, timeout: float, known_cheap: bool) -> str:
         end = self.clock() + timeout
