@@ -39,6 +39,7 @@ from contextlib import suppress
 from serving import REPO, children, command_line, cpu_ticks, descendants, wsgi_server
 
 from testing.hostile import (
+    HeavyClients,
     SlowHeaders,
     announce_body,
     client,
@@ -162,41 +163,20 @@ def probe_crafted(url: str, pid: int) -> str:
 def probe_heavy(url: str, pid: int, duration: float = 40.0) -> str:
     cheap = client(60)
     sparql(url, CHEAP, cheap)  # a known client
-    stop = threading.Event()
-    heavy_statuses: list[int] = []
-
-    def heavy(number: int) -> None:
-        n = 0
-        while not stop.is_set():
-            n += 1
-            try:
-                heavy_statuses.append(
-                    sparql(url, f"{CROSS_JOIN} # {number} {n}", client(70 + number)).status
-                )
-            except OSError as error:
-                heavy_statuses.append(type(error).__name__)  # type: ignore[arg-type]
-
-    threads = [threading.Thread(target=heavy, args=(n,), daemon=True) for n in range(8)]
-    for thread in threads:
-        thread.start()
     queries, healths = [], []
-    until = time.monotonic() + duration
-    n = 0
-    while time.monotonic() < until:
-        n += 1
-        queries.append(sparql(url, f"ASK {{ ?s ?p {n} }}", cheap))
-        healths.append(healthz(url, client(61)))
-        time.sleep(0.2)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=TIMEOUT)
+    with HeavyClients(url, CROSS_JOIN, 8, first=70, timeout=TIMEOUT) as heavy:
+        until = time.monotonic() + duration
+        while time.monotonic() < until:
+            queries.append(sparql(url, f"ASK {{ ?s ?p {len(queries)} }}", cheap))
+            healths.append(healthz(url, client(61)))
+            time.sleep(0.2)
     seconds = [r.seconds for r in queries]
     health_seconds = [r.seconds for r in healths]
     return (
         f"8 heavy clients, {duration:g} s: cheap queries {counts([r.status for r in queries])} "
         f"p50 {ms(percentile(seconds, 0.5))} p99 {ms(percentile(seconds, 0.99))} max "
         f"{ms(max(seconds))}; /healthz {counts([r.status for r in healths])} p99 "
-        f"{ms(percentile(health_seconds, 0.99))}; heavy queries {counts(heavy_statuses)}"
+        f"{ms(percentile(health_seconds, 0.99))}; heavy queries {counts(heavy.statuses)}"
     )
 
 

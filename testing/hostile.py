@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
+from testing.clients import ClientThreads
 from testing.processes import descendants
 
 
@@ -208,3 +209,28 @@ def tree_rss_mib(pid: int) -> float:
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
     return total / 1024
+
+
+class HeavyClients(ClientThreads):
+    """`count` clients (addresses client(first) ...) each sending `query` (made distinct per
+    request, so no cache answers it) in a loop until the block ends; `statuses` collects their
+    answers' statuses (an exception's name if the request failed)."""
+
+    def __init__(self, url: str, query: str, count: int, first: int, timeout: float = 120.0):
+        super().__init__(count)
+        self.url, self.query, self.first, self.timeout = url, query, first, timeout
+        self.statuses: list[int | str] = []
+
+    def client(self, number: int) -> None:
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            text = f"{self.query} # {number} {n}"
+            try:
+                reply = fetch(
+                    self.url, "/sparql", params={"query": text},
+                    source=client(self.first + number), timeout=self.timeout,
+                )  # fmt: skip
+                self.statuses.append(reply.status)
+            except OSError as error:
+                self.statuses.append(type(error).__name__)

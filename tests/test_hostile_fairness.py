@@ -7,14 +7,13 @@ timing is asserted; the timeouts only catch a hung server."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import LiveServer, start_server
 
-from testing.hostile import client, fetch
+from testing.hostile import HeavyClients, client, fetch
 
 TIMEOUT = 120.0
 CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -89,31 +88,14 @@ def busy_server(fixture_release: Path) -> Iterator[LiveServer]:
 def test_cheap_queries_are_answered_while_heavy_ones_run(busy_server: LiveServer) -> None:
     cheap = client(40)
     assert sparql(busy_server, CHEAP, cheap).status == 200  # a known client
-    stop = threading.Event()
-    heavy_statuses: list[int] = []
-
-    def heavy(number: int) -> None:
-        n = 0
-        while not stop.is_set():
-            n += 1
-            reply = sparql(busy_server, f"{CROSS_JOIN} # {number} {n}", client(50 + number))
-            heavy_statuses.append(reply.status)
-
-    threads = [threading.Thread(target=heavy, args=(n,), daemon=True) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    try:
-        statuses = []
-        while len(heavy_statuses) < 6:  # until the heavy queries have run for a while
+    statuses = []
+    with HeavyClients(busy_server.url, CROSS_JOIN, 4, first=50, timeout=TIMEOUT) as heavy:
+        while len(heavy.statuses) < 6:  # until the heavy queries have run for a while
             statuses.append(sparql(busy_server, f"{CHEAP} # {len(statuses)}", cheap).status)
             health = fetch(busy_server.url, "/healthz", source=client(41), timeout=TIMEOUT)
             statuses.append(health.status)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=TIMEOUT)
     assert set(statuses) == {200}
-    assert 504 in heavy_statuses  # they really ran into the deadline
+    assert 504 in heavy.statuses  # they really ran into the deadline
 
 
 @pytest.fixture(scope="module")

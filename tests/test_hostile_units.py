@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from gcm_graph.serve.http.security import same_origin_location
 from gcm_graph.serve.query.cache import AnswerCache, CachedAnswer, answer_key
 from gcm_graph.serve.query.fairness import (
     FAST,
@@ -16,7 +17,6 @@ from gcm_graph.serve.query.fairness import (
     OverBudget,
     Scheduler,
 )
-from gcm_graph.serve.http.security import same_origin_location
 
 
 class Clock:
