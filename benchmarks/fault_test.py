@@ -69,7 +69,7 @@ class Steady(ClientThreads):
 
 
 def query_workers(server_pid: int) -> set[int]:
-    """The pebble query worker processes: children of the forkserver started by the server."""
+    """The query worker processes: children of the forkserver started by the server."""
     servers = {p for p in children(server_pid) if "forkserver" in command_line(p)}
     return set().union(*(children(p) for p in servers))
 

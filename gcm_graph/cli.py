@@ -12,19 +12,33 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .config import BUILD_DIR, RELEASE_ENV, SOURCES_DIR
+from .config import (
+    BUILD_DIR,
+    RELEASE_ENV,
+    SHAPES_DIR,
+    SOURCES_DIR,
+    STORE_PASSWORD_ENV,
+    STORE_USER_ENV,
+)
 from .errors import GcmError
 
-STORE_USER_ENV = "GCM_STORE_USER"
-STORE_PASSWORD_ENV = "GCM_STORE_PASSWORD"
-DEFAULT_RELEASE_HELP = f"release directory (${RELEASE_ENV}, else ./build)"
+DEFAULT_RELEASE_HELP = f"release directory (default: ${RELEASE_ENV}, else ./build)"
 
 
-class _Help(argparse.ArgumentDefaultsHelpFormatter):
-    """Shows each option's default, and keeps the description's line breaks."""
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Keeps the description's line breaks, and shows each option's default exactly once: the
+    value argparse holds, unless the help text already says what the default is (a rule such
+    as "$GCM_BASE_URI or w3id") or there is none (an option whose absence means "off")."""
 
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        return "".join(indent + line for line in text.splitlines(keepends=True))
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if (
+            not action.option_strings
+            or "default" in text
+            or action.default in (None, False, argparse.SUPPRESS)
+        ):
+            return text
+        return f"{text} (default: %(default)s)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,25 +51,51 @@ def parser() -> argparse.ArgumentParser:
 
     build = command("build", "build, validate and write the release")
     _base_option(build)
-    build.add_argument("--out", type=Path, default=BUILD_DIR, help=DEFAULT_RELEASE_HELP)
-    _sources_option(build)
-    build.add_argument("--timings", type=Path, help="write the seconds of each stage (JSON) here")
+    build.add_argument(
+        "--out", type=Path, default=BUILD_DIR, metavar="DIR", help=DEFAULT_RELEASE_HELP
+    )
+    _packaged_dir_option(build, "sources", "sources directory, with manifest.json")
+    _packaged_dir_option(build, "shapes", "SHACL shapes directory, every *.ttl")
+    build.add_argument(
+        "--timings", type=Path, metavar="FILE", help="write the seconds of each stage (JSON) here"
+    )
     build.add_argument(
         "--no-analysis", action="store_true", help="skip the network analysis (<out>/analysis/)"
     )
 
     validate = command("validate", "build the graph in memory and print the SHACL report")
     _base_option(validate)
-    _sources_option(validate)
+    _packaged_dir_option(validate, "sources", "sources directory, with manifest.json")
+    _packaged_dir_option(validate, "shapes", "SHACL shapes directory, every *.ttl")
 
     serve = command("serve", "serve a release: SPARQL endpoint, pages, dumps")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (0: any free)")
+    serve.add_argument("--host", default="127.0.0.1", metavar="H", help="address to listen on")
+    serve.add_argument(
+        "--port", type=int, default=8000, metavar="P", help="port to listen on (0: any free)"
+    )
     _base_option(serve)
-    serve.add_argument("--deadline", type=float, default=10.0, help="seconds a query may run")
+    serve.add_argument(
+        "--deadline", type=float, default=10.0, metavar="S", help="seconds a query may run"
+    )
     _release_option(serve)
     serve.add_argument(
-        "--workers", type=int, help="query worker processes (default: 2 to 4, by CPU count)"
+        "--workers",
+        type=int,
+        metavar="N",
+        help="query worker processes (default: 2 to 4, by CPU count)",
+    )
+    serve.add_argument(
+        "--worker-max-queries",
+        type=int,
+        metavar="N",
+        help="replace a query worker after N queries (default: 1000)",
+    )
+    serve.add_argument(
+        "--worker-recycle-mb",
+        type=float,
+        metavar="MB",
+        help="replace a query worker whose memory grew by MB beyond its size when warm "
+        "(default: 256)",
     )
     serve.add_argument(
         "--backend",
@@ -94,12 +134,16 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument(
         "name", metavar="NAME|FILE.rq", help="catalogue query name, or the path of a .rq file"
     )
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help="output format"
+    )
     _release_option(query)
 
     analyze = command("analyze", "network analysis of a release")
     _release_option(analyze)
-    analyze.add_argument("--out", type=Path, help="output directory (default: <release>/analysis)")
+    analyze.add_argument(
+        "--out", type=Path, metavar="DIR", help="output directory (default: <release>/analysis)"
+    )
     return root
 
 
@@ -109,14 +153,22 @@ def _base_option(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _sources_option(command: argparse.ArgumentParser) -> None:
+def _packaged_dir_option(command: argparse.ArgumentParser, name: str, what: str) -> None:
+    """--sources / --shapes: a directory that defaults to the one shipped with the package."""
+    default = {"sources": SOURCES_DIR, "shapes": SHAPES_DIR}[name]
     command.add_argument(
-        "--sources", type=Path, default=SOURCES_DIR, help="sources directory (with manifest.json)"
+        f"--{name}",
+        type=Path,
+        default=default,
+        metavar="DIR",
+        help=f"{what} (default: the {name} packaged with gcm-graph, %(default)s)",
     )
 
 
 def _release_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--release", type=Path, default=BUILD_DIR, help=DEFAULT_RELEASE_HELP)
+    command.add_argument(
+        "--release", type=Path, default=BUILD_DIR, metavar="DIR", help=DEFAULT_RELEASE_HELP
+    )
 
 
 def _store_user_option(command: argparse.ArgumentParser) -> None:
@@ -157,6 +209,7 @@ def _build(args: argparse.Namespace) -> int:
         args.out,
         args.base,
         args.sources,
+        args.shapes,
         progress=stderr_progress,
         analysis=not args.no_analysis,
     )
@@ -175,7 +228,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .validate import load_shapes, validate_graph
 
     ctx = build_context(args.base, args.sources)
-    result = validate_graph(merged_graph(ctx.dataset), load_shapes())
+    result = validate_graph(merged_graph(ctx.dataset), load_shapes(args.shapes))
     print(result.text(), end="")
     return 0 if result.conforms else 1
 
@@ -201,6 +254,8 @@ def _serve(args: argparse.Namespace) -> int:
         deadline=args.deadline,
         release_dir=args.release,
         workers=args.workers,
+        worker_max_queries=args.worker_max_queries,
+        worker_recycle_mb=args.worker_recycle_mb,
         backend=args.backend,
         credentials=StoreCredentials.given(args.store_user),
         dialect=args.store_dialect,

@@ -23,6 +23,11 @@ DEFAULT_BASE_URI = "https://w3id.org/gcm/"
 ONTOLOGY_NS = "https://w3id.org/gcm/ontology#"
 BASE_URI_ENV = "GCM_BASE_URI"
 
+# Credentials at a SPARQL store, the same for `publish` and `serve --backend`: the user from
+# --store-user or this variable, the password only from the environment (never an option).
+STORE_USER_ENV = "GCM_STORE_USER"
+STORE_PASSWORD_ENV = "GCM_STORE_PASSWORD"
+
 
 def base_uri(override: str | None = None) -> str:
     """The IRI base for instance data: the override, else $GCM_BASE_URI, else the default.

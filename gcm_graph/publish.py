@@ -78,10 +78,6 @@ class PublishInputError(GcmError):
     exit_code = 2
 
 
-STORE_USER_ENV = "GCM_STORE_USER"
-STORE_PASSWORD_ENV = "GCM_STORE_PASSWORD"
-
-
 @dataclass(frozen=True)
 class StoreCredentials:
     """A user name and password at the store, for `publish` and `serve --backend` alike.
@@ -97,10 +93,10 @@ class StoreCredentials:
     @classmethod
     def given(cls, user: str | None = None) -> StoreCredentials | None:
         """From the option (else $GCM_STORE_USER) and $GCM_STORE_PASSWORD; None without a user."""
-        name = user or os.environ.get(STORE_USER_ENV)
+        name = user or os.environ.get(config.STORE_USER_ENV)
         if not name:
             return None
-        return cls(name, os.environ.get(STORE_PASSWORD_ENV, ""))
+        return cls(name, os.environ.get(config.STORE_PASSWORD_ENV, ""))
 
     def auth_for(self, challenge: requests.Response) -> AuthBase:
         """The requests auth object for the scheme a 401 answer asks for."""

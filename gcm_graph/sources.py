@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,20 @@ class Source:
     def lines(self) -> list[str]:
         """The document's lines, as an editor numbers them; index i holds line i + 1."""
         return text_lines(self.read_text())
+
+    def csv_rows(self, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, row by column name, values stripped) of a CSV table with one header
+        line, `columns`; SourceError at the header or at a row with another number of fields."""
+        reader = csv.reader(io.StringIO(self.read_text(), newline=""))
+        header = next(reader, None)
+        if header != list(columns):
+            found = ",".join(header or [])
+            raise SourceError(self.path, 1, f"the header {','.join(columns)}", found)
+        for row in reader:
+            line = reader.line_num
+            if len(row) != len(columns):
+                raise SourceError(self.path, line, f"{len(columns)} fields", ",".join(row))
+            yield line, {name: value.strip() for name, value in zip(columns, row, strict=True)}
 
 
 def text_lines(text: str) -> list[str]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +14,15 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from .config import SHAPES_DIR
+from .errors import GcmError
 from .vocab import SH
+
+
+class ShapesError(GcmError):
+    """The SHACL shapes themselves are malformed, so nothing can be validated (bad input, exit 2):
+    says which shapes file and what is wrong with it."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -39,10 +51,33 @@ class ValidationResult:
         return "\n".join(lines) + "\n"
 
 
-def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Graph:
-    shapes = Graph()
-    for path in sorted(shapes_dir.glob("*.ttl")):
-        shapes.parse(path, format="turtle")
+class Shapes(Graph):
+    """The shapes of every file of a directory, merged; `files` keeps each file's own graph, so
+    that a malformed shape can be traced to its file."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: dict[Path, Graph] = {}
+
+
+def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Shapes:
+    """Every *.ttl file of shapes_dir; ShapesError (file:line) if one is not valid Turtle."""
+    shapes = Shapes()
+    files = sorted(Path(shapes_dir).glob("*.ttl"))
+    if not files:
+        raise ShapesError(f"{shapes_dir}: no SHACL shapes (*.ttl) there")
+    for path in files:
+        try:
+            graph = Graph().parse(path, format="turtle")
+        except SyntaxError as error:  # rdflib's BadSyntax
+            line = getattr(error, "lines", None)
+            where = f"{path}:{line + 1}" if isinstance(line, int) else str(path)
+            why = getattr(error, "_why", None) or str(error).splitlines()[0]
+            raise ShapesError(f"{where}: not valid Turtle: {why}") from None
+        shapes.files[path] = graph
+        for prefix, namespace in graph.namespaces():
+            shapes.bind(prefix, namespace, override=False)
+        shapes += graph
     return shapes
 
 
@@ -51,18 +86,56 @@ def validate_graph(data: Graph, shapes: Graph) -> ValidationResult:
 
     inplace: with no inference pyshacl does not change the data graph, and its defensive copy
     of the ~30,000 triples took 0.7 s. The shapes are validated in their set-level form (see
-    set_level_shapes).
+    set_level_shapes). Raises ShapesError if a shape is malformed (pyshacl then raises, or
+    returns its failure in place of a report).
     """
-    conforms, report, _ = pyshacl.validate(
-        data,
-        shacl_graph=set_level_shapes(shapes),
-        inference="none",
-        inplace=True,
-        abort_on_first=False,
-        allow_warnings=False,
-        advanced=True,
-    )
-    return ValidationResult(bool(conforms), tuple(_violations(report)), report)
+    problem = _shacl_failure(data, set_level_shapes(shapes))
+    if isinstance(problem, str):
+        raise ShapesError(_malformed_shapes(data, shapes, problem))
+    conforms, report = problem
+    return ValidationResult(conforms, tuple(_violations(report)), report)
+
+
+def _shacl_failure(data: Graph, shapes: Graph) -> tuple[bool, Graph] | str:
+    """(conforms, report), or what is wrong with the shapes. pyshacl prints and logs a failure
+    before raising it: that goes nowhere, the error is reported once, by the caller."""
+    try:
+        with redirect_stdout(io.StringIO()), _pyshacl_log_silenced():
+            conforms, report, _ = pyshacl.validate(
+                data,
+                shacl_graph=shapes,
+                inference="none",
+                inplace=True,
+                abort_on_first=False,
+                allow_warnings=False,
+                advanced=True,
+            )
+    except Exception as error:  # pyshacl, rdflib's SPARQL parser, re: from the shapes
+        return " ".join(str(error).split("\nFor reference")[0].split()) or type(error).__name__
+    if not isinstance(report, Graph):  # pyshacl's ValidationFailure, returned as the report
+        return " ".join(str(report).split()) or "validation failure"
+    return bool(conforms), report
+
+
+@contextmanager
+def _pyshacl_log_silenced() -> Iterator[None]:
+    log = logging.getLogger("pyshacl-validate")  # pyshacl gives it a stderr handler each call
+    was = log.disabled
+    log.disabled = True
+    try:
+        yield
+    finally:
+        log.disabled = was
+
+
+def _malformed_shapes(data: Graph, shapes: Graph, problem: str) -> str:
+    """The message for malformed shapes, naming the file whose shapes alone fail the same way
+    (only on this error path: each file is validated on its own)."""
+    for path, graph in getattr(shapes, "files", {}).items():
+        alone = _shacl_failure(data, set_level_shapes(graph))
+        if isinstance(alone, str):
+            return f"{path}: malformed SHACL shapes: {alone}"
+    return f"malformed SHACL shapes: {problem}"
 
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)

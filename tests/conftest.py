@@ -1,4 +1,5 @@
-"""Server fixtures: a real gcm-graph server (waitress + query workers) in a subprocess.
+"""Shared fixtures: the verified sources, and a real gcm-graph server (waitress + query workers)
+in a subprocess.
 
 `live_server` serves the hand-made fixture release (tests/fixtures/release) on a free loopback port
 with a 2 s query deadline; `built_server` serves the repository's build/ when the build has written gcm.nq (else the
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from gcm_graph.sources import Source, load_verified
 from testing.servers import launched
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -48,6 +50,13 @@ def start_server(
         release_dir, deadline=deadline, workers=workers, threads=threads, config=config
     ) as server:
         yield LiveServer(server.url, server.pid, Path(release_dir), deadline)
+
+
+@pytest.fixture(scope="session")
+def sources() -> dict[str, Source]:
+    """The vendored sources, checked against their manifest; read only (a test that damages a
+    source works on a copy: support.copy_sources)."""
+    return load_verified()
 
 
 @pytest.fixture(scope="session")

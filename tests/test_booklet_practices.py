@@ -7,6 +7,7 @@ Line numbers in comments are lines of sources/gcm-implementation-booklet.txt.
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -15,22 +16,25 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
 
-from gcm_graph.context import BuildContext
 from gcm_graph.errors import SourceError
-from gcm_graph.extract.booklet import clean, parse_booklet, practice_id, practice_title
+from gcm_graph.extract.booklet import (
+    clean,
+    footnote_text,
+    parse_booklet,
+    practice_id,
+    practice_title,
+)
 from gcm_graph.extract.mentions import objective_numbers, years
-from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model import booklet as booklet_model
 from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
 from gcm_graph.model.booklet import check_actions
-from gcm_graph.pipeline import build_models
 from gcm_graph.release import merged_graph
-from gcm_graph.sources import Source, load_verified
+from gcm_graph.sources import Source
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris
 
-from support import damaged
+from support import damaged, models_context
 
 IRIS = Iris("https://w3id.org/gcm/")
 
@@ -46,11 +50,6 @@ FIRST_LINES = {
     19: [1149, 1153, 1159, 1160], 20: [1192, 1193, 1203, 1204, 1205],
     21: [1252, 1257, 1263, 1264, 1265], 22: [1307, 1308, 1309], 23: [1362, 1363, 1364, 1365],
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_verified()
 
 
 @pytest.fixture(scope="module")
@@ -172,9 +171,9 @@ def test_titles(booklet):
 
 @pytest.fixture(scope="module")
 def context(sources):
-    ctx = BuildContext(IRIS, sources, parse_resolution(sources["resolution"]))
-    build_models(ctx, (resolution_model.build, booklet_model.build, instruments_model.build))
-    return ctx
+    return models_context(
+        sources, resolution_model.build, booklet_model.build, instruments_model.build
+    )
 
 
 @pytest.fixture(scope="module")
@@ -444,3 +443,30 @@ def test_practice_title_trims_long_bold():
     raw = "**" + "word " * 60 + "end.** More text."
     title = practice_title(raw)
     assert len(title) <= 140 and title.endswith("…")
+
+
+def test_a_stray_number_after_a_footnote_is_not_part_of_it(booklet):
+    # 245 "¹³ See UNHCR, [UNHCR, UNICEF launch Blue Dot hubs to boost protection for children and
+    # families on the move across Europe](#). 1": the " 1" is PDF residue
+    assert booklet.section(3).footnotes[13].text == (
+        "See UNHCR, UNHCR, UNICEF launch Blue Dot hubs to boost protection for children and "
+        "families on the move across Europe."
+    )
+    for section in booklet.sections:
+        for note in section.footnotes.values():
+            assert not re.search(r"[.!?]\s+\d{1,3}$", note.text), (note.number, note.text)
+
+
+@pytest.mark.parametrize(
+    ("printed", "text"),
+    [
+        ("See UNHCR, [Blue Dot hubs](#). 1", "See UNHCR, Blue Dot hubs."),
+        ("ILO (2012), Good practices, ILO, Geneva. 12", "ILO (2012), Good practices, ILO, Geneva."),
+        ("See the report, p. 12", "See the report, p. 12"),
+        ("United Nations Treaty Series, vol. 2241, No. 39574", "United Nations Treaty Series, vol. 2241, No. 39574"),
+        ("Resolution 73/195, para. 7", "Resolution 73/195, para. 7"),
+        ("Migration Data Portal 2019", "Migration Data Portal 2019"),
+    ],
+)  # fmt: skip
+def test_footnote_text_keeps_the_numbers_of_a_citation(printed, text):
+    assert footnote_text(printed) == text

@@ -31,17 +31,12 @@ from gcm_graph.extract.sdg_kos import parse_sdg_kos
 from gcm_graph.model import resolution as resolution_model
 from gcm_graph.model import sdg
 from gcm_graph.model.base import SourceGraph
-from gcm_graph.sources import Source, load_verified
+from gcm_graph.sources import Source
 from gcm_graph.vocab import GCM, SDG, Iris
 
 from support import SDG_SCHEME_TURTLE, sdg_goals_turtle
 
 BOOKLET_FILE = "gcm-implementation-booklet.txt"
-
-
-@pytest.fixture(scope="module")
-def sources() -> dict[str, Source]:
-    return load_verified()
 
 
 @pytest.fixture(scope="module")

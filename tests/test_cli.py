@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import re
+import shutil
 import signal
 import socket
 import tomllib
@@ -23,7 +24,7 @@ from conftest import COMMITTED_RELEASE, FIXTURE_RELEASE, REPOSITORY
 from test_virtuoso import virtuoso  # noqa: F401  (fixture)
 
 from gcm_graph.cli import parser
-from gcm_graph.config import DEFAULT_BASE_URI, SOURCES_DIR
+from gcm_graph.config import DEFAULT_BASE_URI, SHAPES_DIR, SOURCES_DIR
 from testing.virtuoso import Virtuoso
 
 from support import copy_sources, line_number, rewrite_source
@@ -44,6 +45,24 @@ def test_version_is_the_installed_distribution() -> None:
     assert result.stdout == f"gcm-graph {project['project']['version']}\n"
 
 
+# Options whose absence means "off" or "not given": they have no default to show.
+WITHOUT_DEFAULT = {
+    "--timings",
+    "--no-analysis",
+    "--backend",
+    "--to",
+    "--update",
+    "--query",
+    "--force",
+}
+
+
+def option_helps(help_text: str) -> dict[str, str]:
+    """Each option's entry in a command's --help, its lines joined, by option name."""
+    entries = re.split(r"\n  (?=-)", help_text.split("options:\n", 1)[1])
+    return {entry.split()[0].rstrip(","): " ".join(entry.split()) for entry in entries}
+
+
 def test_help_lists_every_command_and_serve_help_shows_defaults() -> None:
     top = run("--help")
     assert top.returncode == 0
@@ -56,21 +75,39 @@ def test_help_lists_every_command_and_serve_help_shows_defaults() -> None:
         "address to listen on (default: 127.0.0.1)",
         "(0: any free) (default: 8000)",
         "seconds a query may run (default: 10.0)",
-        "(default: build)",
+        "release directory (default: $GCM_RELEASE, else ./build)",
         "(default: auto)",
+        "query worker processes (default: 2 to 4, by CPU count)",
+        "IRI base of the release (default: $GCM_BASE_URI or w3id)",
+        "user name at the store (default: $GCM_STORE_USER)",
     ):
         assert default in text, default
 
 
-def readme_commands() -> dict[str, str]:
-    """The rows of the README's command table, by command name."""
+@pytest.mark.parametrize("command", ["build", "validate", "serve", "publish", "query", "analyze"])
+def test_every_option_shows_its_default_exactly_once(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0 and result.stderr == ""
+    assert "(default: None)" not in result.stdout and "(default: False)" not in result.stdout
+    entries = option_helps(result.stdout)
+    assert "--release" in entries or "--out" in entries or command == "validate"
+    for option, entry in entries.items():
+        if option == "-h":
+            continue
+        expected = 0 if option in WITHOUT_DEFAULT else 1
+        assert entry.count("default") == expected, f"{command} {option}: {entry}"
+
+
+def readme_commands() -> dict[str, list[tuple[str, str]]]:
+    """The rows of the README's command table, (command cell, exit codes cell), by command
+    name (`serve` has two rows: the embedded store and --backend; `--version` has its own)."""
     readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
     table = readme.split("## Commands", 1)[1].split("\n\n", 2)[1]
-    rows = {}
+    rows: dict[str, list[tuple[str, str]]] = {}
     for line in table.splitlines():
-        found = re.match(r"\| `gcm-graph (\w+)", line)
+        found = re.match(r"\| (`gcm-graph ([\w-]+).*?) \| .* \| (.*) \|$", line)
         if found:
-            rows[found.group(1)] = line
+            rows.setdefault(found.group(2), []).append((found.group(1), found.group(3)))
     return rows
 
 
@@ -79,12 +116,38 @@ def test_readme_command_table_lists_every_command_and_option() -> None:
         action for action in parser()._actions if isinstance(action, argparse._SubParsersAction)
     )
     rows = readme_commands()
-    assert set(rows) == set(subcommands.choices)
+    assert set(rows) == {*subcommands.choices, "--version"}
+    assert [cell for cell, _ in rows["serve"]][1].startswith("`gcm-graph serve --backend URL")
     for name, command in subcommands.choices.items():
+        cells = " ".join(cell for cell, _ in rows[name])
         for action in command._actions:
             for option in action.option_strings:
                 if option not in ("-h", "--help"):
-                    assert re.search(rf"{option}\b", rows[name]), f"README: {name} {option}"
+                    assert re.search(rf"{option}\b", cells), f"README: {name} {option}"
+    for name_rows in rows.values():
+        for cell, codes in name_rows:
+            assert re.match(r"0\b", codes), f"README: no exit codes for {cell}"
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    codes = " ".join(readme.split("## Commands", 1)[1].split("Exit codes:", 1)[1].split()[:40])
+    for code in ("0 success", "1 the graph breaks a SHACL shape", "2 bad input", "3 the store"):
+        assert code in codes
+
+
+def test_store_credentials_are_given_one_way_to_publish_and_serve_backend() -> None:
+    """The README's one way (--store-user or $GCM_STORE_USER, the password only from
+    $GCM_STORE_PASSWORD) is what both commands accept: the same option, and no password option."""
+    readme = " ".join((REPOSITORY / "README.md").read_text(encoding="utf-8").split())
+    assert (
+        "Store credentials are given the same way to `publish` and `serve --backend`: the user "
+        "with `--store-user` or `$GCM_STORE_USER`, the password only in `$GCM_STORE_PASSWORD`"
+    ) in readme
+    for name in ("publish", "serve"):
+        helps = option_helps(run(name, "--help").stdout)
+        assert helps["--store-user"].endswith(
+            "user name at the store (default: $GCM_STORE_USER); the password is read from "
+            "$GCM_STORE_PASSWORD"
+        )
+        assert not [option for option in helps if "password" in option], name
 
 
 # --- build and validate --------------------------------------------------------------------------
@@ -316,3 +379,22 @@ def test_serve_backend_answers_from_the_store_with_credentials(
         )
         assert response.status_code == 200, response.text
         assert response.json()["boolean"] is True
+
+
+def test_validate_and_build_with_malformed_shapes_say_which_file_and_exit_2(
+    tmp_path: Path,
+) -> None:
+    shapes = tmp_path / "shapes"
+    shutil.copytree(SHAPES_DIR, shapes)
+    core = shapes / "core.ttl"
+    has_action = "sh:path gcm:hasAction ; sh:minCount 1 ;"
+    text = core.read_text(encoding="utf-8")
+    assert has_action in text  # a SPARQL constraint pyshacl cannot run: once an AttributeError
+    broken = has_action + ' sh:sparql [ sh:select "SELECT $this WHERE { VALUES $this { 1 } }" ] ;'
+    core.write_text(text.replace(has_action, broken, 1), encoding="utf-8")
+    validate = run("validate", "--shapes", str(shapes))
+    assert error_line(validate).startswith(f"gcm-graph validate: {core}: malformed SHACL shapes: ")
+    out = tmp_path / "out"
+    build = run("build", "--out", str(out), "--no-analysis", "--shapes", str(shapes))
+    assert error_line(build).startswith(f"gcm-graph build: {core}: malformed SHACL shapes: ")
+    assert not out.exists() and not (tmp_path / "out.failed").exists()

@@ -30,17 +30,11 @@ from gcm_graph.extract.guidance import text_key, title_case
 from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model import gfmd as gfmd_model
 from gcm_graph.model.base import describe_source
-from gcm_graph.sources import load_verified
 from gcm_graph.text import Line
 from gcm_graph.validate import validate_graph
 from gcm_graph.vocab import GCM, Iris
 
 IRIS = Iris("https://w3id.org/gcm/")
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_verified()
 
 
 @pytest.fixture(scope="module")

@@ -25,18 +25,12 @@ from gcm_graph.extract.organisations import name_table
 from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model import idm as idm_model
 from gcm_graph.model.base import describe_source
-from gcm_graph.sources import load_verified
 from gcm_graph.text import Line
 from gcm_graph.validate import validate_graph
 from gcm_graph.vocab import GCM, Iris
 
 IRIS = Iris("https://w3id.org/gcm/")
 SOURCE_FILE = "iom-idm-33-gcm-implementation-in-practice.txt"
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_verified()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import DCTERMS, PROV, XSD
 
-from gcm_graph.context import BuildContext
 from gcm_graph.errors import SourceError
 from gcm_graph.extract.instrument_catalogue import CATALOGUE
 from gcm_graph.extract.instrument_dates import read_instrument_dates
@@ -28,13 +27,12 @@ from gcm_graph.model import idm as idm_model
 from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
 from gcm_graph.model.instrument_dates import agrees, stated_date
-from gcm_graph.pipeline import build_models
 from gcm_graph.release import merged_graph
-from gcm_graph.sources import Source, load_verified
+from gcm_graph.sources import Source
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris
 
-from support import damaged
+from support import damaged, models_context
 
 IRIS = Iris("https://w3id.org/gcm/")
 UNFCCC = IRIS.instrument("unfccc")
@@ -43,17 +41,9 @@ REFERENCE_FILE = "instrument-dates.csv"
 
 
 @pytest.fixture(scope="module")
-def sources():
-    return load_verified()
-
-
-@pytest.fixture(scope="module")
 def context(sources):
-    resolution = parse_resolution(sources["resolution"])
-    ctx = BuildContext(IRIS, sources, resolution)
     builders = (resolution_model.build, booklet_model.build, gfmd_model.build, idm_model.build)
-    build_models(ctx, (*builders, instruments_model.build))
-    return ctx
+    return models_context(sources, *builders, instruments_model.build)
 
 
 @pytest.fixture(scope="module")
@@ -229,7 +219,8 @@ HEADER = "instrument,event,date,authority,record\n"
         ("unfccc,ratification,1992-05-09,A,B\n", 2, "an event of"),
         ("unfccc,adoption,1992-02-30,A,B\n", 2, "a date YYYY-MM-DD"),
         ("unfccc,adoption,9 May 1992,A,B\n", 2, "a date YYYY-MM-DD"),
-        ("unfccc,adoption,1992-05-09,A\n", 2, "5 non-empty fields"),
+        ("unfccc,adoption,1992-05-09,A\n", 2, "5 fields"),
+        ("unfccc,adoption,1992-05-09,A, \n", 2, "5 non-empty fields"),
         ("unfccc,adoption,1992-05-09,A,B\nunfccc,adoption,1992-05-10,A,B\n", 3, "one adoption"),
         ("unfccc,adoption,1992-05-09,A,B\nunfccc,entry-into-force,1991-03-21,A,B\n", 3,
          "not before its adoption"),

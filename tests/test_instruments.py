@@ -30,20 +30,13 @@ from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model import booklet as booklet_model
 from gcm_graph.model import instruments as instruments_model
 from gcm_graph.model import resolution as resolution_model
-from gcm_graph.pipeline import build_models
 from gcm_graph.release import merged_graph
-from gcm_graph.sources import load_verified
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM, Iris
 
-from support import damaged
+from support import damaged, models_context
 
 IRIS = Iris("https://w3id.org/gcm/")
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_verified()
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +45,10 @@ def resolution(sources):
 
 
 @pytest.fixture(scope="module")
-def context(sources, resolution):
-    ctx = BuildContext(IRIS, sources, resolution)
-    build_models(ctx, (resolution_model.build, booklet_model.build, instruments_model.build))
-    return ctx
+def context(sources):
+    return models_context(
+        sources, resolution_model.build, booklet_model.build, instruments_model.build
+    )
 
 
 @pytest.fixture(scope="module")

@@ -32,11 +32,6 @@ IRIS = Iris("https://w3id.org/gcm/")
 
 
 @pytest.fixture(scope="module")
-def sources():
-    return load_verified()
-
-
-@pytest.fixture(scope="module")
 def graph(sources):
     ctx = models_context(sources, resolution_model.build, booklet_model.build)
     return merged_graph(ctx.dataset)

@@ -86,7 +86,7 @@ def test_the_graph_sees_the_imports_it_must() -> None:
     assert graph.has_edge(f"{PACKAGE}.http.sparql", f"{PACKAGE}.query.jobs")  # from ..query.jobs
     assert graph.has_edge(f"{PACKAGE}.http.sparql", f"{PACKAGE}.formats")  # from .. import formats
     assert graph.has_edge(PACKAGE, f"{PACKAGE}.remote.client")  # inside create_app
-    assert graph.has_edge(f"{PACKAGE}.query.pool", f"{PACKAGE}.query.sandbox")  # in a function
+    assert graph.has_edge(f"{PACKAGE}.query.worker", f"{PACKAGE}.query.sandbox")  # in a function
 
 
 def test_a_cycle_is_found_when_there_is_one() -> None:

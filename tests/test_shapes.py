@@ -14,16 +14,10 @@ from gcm_graph.extract.resolution import parse_resolution
 from gcm_graph.model.base import SourceGraph, describe_source
 from gcm_graph.model.resolution import add_resolution
 from gcm_graph.release import merged_graph
-from gcm_graph.sources import load_verified
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import Iris
 
 IRIS = Iris("https://w3id.org/gcm/")
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_verified()
 
 
 @pytest.fixture(scope="module")

@@ -18,16 +18,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 from gcm_graph.extract.blocks import tokenize
 from gcm_graph.extract.idm import parse_idm
 from gcm_graph.extract.resolution import parse_resolution
-from gcm_graph.sources import load_verified
 from gcm_graph.text import Line, strip_markdown
 from gcm_graph.validate import load_shapes, validate_graph
 from gcm_graph.vocab import GCM
-
-
-@pytest.fixture(scope="module")
-def sources():
-    return load_verified()
-
 
 # -- Markdown links and escapes ------------------------------------------------------------------
 

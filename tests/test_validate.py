@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pyshacl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from gcm_graph.validate import _violations, load_shapes, set_level_shapes, validate_graph
+from gcm_graph.config import SHAPES_DIR
+from gcm_graph.validate import (
+    ShapesError,
+    _violations,
+    load_shapes,
+    set_level_shapes,
+    validate_graph,
+)
 from gcm_graph.vocab import GCM, SH
 
 from support import damaged, fresh_release  # noqa: F401  (fixture)
@@ -96,3 +105,59 @@ def test_a_span_that_ends_before_it_starts_fails(release_graph) -> None:
     assert any(
         v.focus == str(span) and "ends before it starts" in v.message for v in result.violations
     ), result.text()
+
+
+# --- malformed shapes: a clear error (file, what is wrong), exit code 2 -------------------------
+
+ONE_OBJECTIVE = Graph().parse(
+    data=f"<http://example.org/o> a <{GCM.Objective}> ; <{GCM.hasAction}> <http://example.org/a> .",
+    format="turtle",
+)
+HAS_ACTION = "sh:path gcm:hasAction ; sh:minCount 1 ;"
+
+
+def damaged_shapes(directory, new: str, old: str = HAS_ACTION):
+    """A copy of the shapes whose core.ttl says `new` where it said `old`."""
+    shapes = directory / "shapes"
+    shutil.copytree(SHAPES_DIR, shapes)
+    core = shapes / "core.ttl"
+    text = core.read_text(encoding="utf-8")
+    assert old in text
+    core.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return shapes, core
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        # pyshacl returned its ValidationFailure as the report: once an AttributeError here
+        (HAS_ACTION + ' sh:sparql [ sh:select "SELECT $this WHERE { VALUES $this { 1 } }" ] ;',
+         "malformed SHACL shapes: "),
+        (HAS_ACTION.replace("1", '"one"'), "sh:minCount must be a literal with datatype xsd:integer"),
+        (HAS_ACTION.replace("gcm:hasAction", '"hasAction"'), "Values of a property path cannot be a Literal"),
+        (HAS_ACTION + ' sh:sparql [ sh:select "SELECT $this WHERE { oops" ] ;', "Expected SelectQuery"),
+    ],
+)  # fmt: skip
+def test_a_malformed_shape_is_a_shapes_error_naming_its_file(tmp_path, new, message) -> None:
+    shapes_dir, core = damaged_shapes(tmp_path, new)
+    with pytest.raises(ShapesError) as raised:
+        validate_graph(ONE_OBJECTIVE, load_shapes(shapes_dir))
+    assert raised.value.exit_code == 2
+    assert str(raised.value).startswith(f"{core}: malformed SHACL shapes: ")
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_shapes_that_are_not_turtle_are_a_shapes_error_at_their_line(tmp_path) -> None:
+    shapes_dir, core = damaged_shapes(tmp_path, HAS_ACTION + " ;; [ ")
+    lines = core.read_text(encoding="utf-8").splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if ";; [" in text)
+    with pytest.raises(ShapesError) as raised:
+        load_shapes(shapes_dir)
+    assert str(raised.value).startswith(f"{core}:{line}: not valid Turtle: ")
+    assert raised.value.exit_code == 2
+
+
+def test_a_directory_without_shapes_is_a_shapes_error(tmp_path) -> None:
+    with pytest.raises(ShapesError, match="no SHACL shapes"):
+        load_shapes(tmp_path)

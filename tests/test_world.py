@@ -44,11 +44,6 @@ WD = "http://www.wikidata.org/entity/"
 
 
 @pytest.fixture(scope="module")
-def sources():
-    return load_verified()
-
-
-@pytest.fixture(scope="module")
 def context(sources):
     return models_context(
         sources,

@@ -40,6 +40,13 @@ _MARKERS = re.compile(rf"[{SUPERSCRIPT_DIGITS}]+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 # A sentence ends at . ! ? before a capital; not after a capital ("U.S. Virgin Islands").
 _SENTENCE_BREAK = re.compile(r"(?<![A-Z])[.!?][\"'”’)]*\s+(?=[A-Z“\"])")
+# A bare number (1-3 digits) that the PDF extraction left after the full stop ending a footnote
+# ("... across Europe](#). 1", line 245): residue, not part of the citation. A number that an
+# abbreviation introduces is the citation's own ("p. 12", "No. 3").
+_STRAY_NUMBER = re.compile(r"(?<=[.!?])\s+\d{1,3}$")
+_CITED_NUMBER = re.compile(
+    r"\b(?:p|pp|para|paras|no|nos|vol|art|arts|ch|chap|sec|fig|n)\.\s+\d+$", re.I
+)
 _SENTENCE_END = re.compile(r"""[.!?:;]["'”’)]*$|[.!?]\*\*$""")
 
 
@@ -133,6 +140,14 @@ def _end_of_last(lines: list[str], first: int) -> int:
 def clean(text: str) -> str:
     """Text without footnote markers, Markdown emphasis, links and escapes."""
     return strip_markdown(_MARKERS.sub("", text))
+
+
+def footnote_text(raw: str) -> str:
+    """A footnote's citation as printed, without a stray number after its last full stop."""
+    text = join_wrapped([clean(raw)])
+    if _CITED_NUMBER.search(text):
+        return text
+    return _STRAY_NUMBER.sub("", text)
 
 
 def footnote_markers(text: str) -> list[int]:
@@ -230,7 +245,7 @@ class _SectionParser:
             else:
                 current = None
         return {
-            n: BookletFootnote(n, join_wrapped([clean(t)]), first, last)
+            n: BookletFootnote(n, footnote_text(t), first, last)
             for n, (t, first, last) in notes.items()
         }
 

@@ -10,9 +10,7 @@ later than in force; endorsed no earlier than adopted). Any fault stops the buil
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass
 
@@ -56,14 +54,12 @@ class ReferenceDate:
 def read_instrument_dates(source: Source) -> dict[tuple[str, str], ReferenceDate]:
     """(slug, event) -> its reference date, every line checked."""
     known = {entry.slug for entry in CATALOGUE}
-    rows = list(csv.reader(io.StringIO(source.read_text(), newline="")))
-    if not rows or tuple(rows[0]) != COLUMNS:
-        raise SourceError(source.path, 1, f"the header {','.join(COLUMNS)}")
     dates: dict[tuple[str, str], ReferenceDate] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(COLUMNS) or not all(cell.strip() for cell in row):
-            raise SourceError(source.path, number, f"{len(COLUMNS)} non-empty fields", str(row))
-        slug, event, date, authority, record = (cell.strip() for cell in row)
+    for number, row in source.csv_rows(COLUMNS):
+        if not all(row.values()):
+            found = ",".join(row.values())
+            raise SourceError(source.path, number, f"{len(COLUMNS)} non-empty fields", found)
+        slug, event, date, authority, record = (row[column] for column in COLUMNS)
         if slug not in known:
             raise SourceError(source.path, number, "an instrument of the catalogue", slug)
         if event not in EVENTS:

@@ -21,10 +21,7 @@ form, a repeated code) stops the build at its line.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import SourceError
@@ -101,7 +98,7 @@ def label_of(name: str, language: str) -> str:
 def read_regions(source: Source) -> dict[str, Region]:
     """code -> region, the hierarchy checked: one world, each level under the one above."""
     regions: dict[str, Region] = {}
-    for line, row in _rows(source, REGION_COLUMNS):
+    for line, row in source.csv_rows(REGION_COLUMNS):
         code, name, level, parent = row["code"], row["name"], row["level"], row["parent_code"]
         if not _M49.match(code) or code in regions:
             raise SourceError(source.path, line, "a new three-digit M49 code", code)
@@ -124,7 +121,7 @@ def read_regions(source: Source) -> dict[str, Region]:
 def read_countries(source: Source, regions: dict[str, Region]) -> dict[str, CountryRow]:
     """alpha-3 code -> its row, every field checked against its form and the region table."""
     countries: dict[str, CountryRow] = {}
-    for line, row in _rows(source, COUNTRY_COLUMNS):
+    for line, row in source.csv_rows(COUNTRY_COLUMNS):
         alpha3 = row["iso3"]
         if not _ALPHA3.match(alpha3) or alpha3 in countries:
             raise SourceError(source.path, line, "a new ISO 3166-1 alpha-3 code", alpha3)
@@ -148,7 +145,7 @@ def read_organisation_links(source: Source) -> list[OrganisationLink]:
     """The organisation -> Wikidata lines, each slug and name checked against the gazetteer."""
     gazetteer = {entry.slug: entry.name for entry in organisation_table().values()}
     links: list[OrganisationLink] = []
-    for line, row in _rows(source, ORGANISATION_COLUMNS):
+    for line, row in source.csv_rows(ORGANISATION_COLUMNS):
         slug = row["organisation"]
         if gazetteer.get(slug) != row["name"] or slug in {x.slug for x in links}:
             expected = "a new organisation of the gazetteer, with the gazetteer's name"
@@ -157,19 +154,6 @@ def read_organisation_links(source: Source) -> list[OrganisationLink]:
             raise SourceError(source.path, line, "a Wikidata id Q… and its evidence")
         links.append(OrganisationLink(slug, row["wikidata"], row["name"], row["evidence"], line))
     return links
-
-
-def _rows(source: Source, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) of a one-header CSV whose rows are one line each."""
-    reader = csv.reader(io.StringIO(source.read_text(), newline=""))
-    header = next(reader, None)
-    if header != list(columns):
-        raise SourceError(source.path, 1, f"the header {','.join(columns)}", ",".join(header or []))
-    for row in reader:
-        line = reader.line_num
-        if len(row) != len(columns):
-            raise SourceError(source.path, line, f"{len(columns)} fields", ",".join(row))
-        yield line, {name: value.strip() for name, value in zip(columns, row, strict=True)}
 
 
 def _check_form(source: Source, line: int, expected: str, value: str, form: re.Pattern) -> None:

@@ -38,6 +38,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "ALLOW_SERVICE": False,  # federated SERVICE queries (outbound connections)
     "SANDBOX_WORKERS": True,  # seccomp: query workers cannot open Internet sockets
     "WORKER_MEMORY_MB": 1024,  # address-space cap of a query worker (None: no cap)
+    "WORKER_MAX_QUERIES": 1000,  # a worker is replaced after answering this many queries
+    "WORKER_RECYCLE_MB": 256,  # ... or once its resident memory grew this much (None: never)
     "CACHE_MAX_AGE": 300,  # seconds, Cache-Control on query results
     "START_QUERY_POOL": True,  # False: pages/dumps-only apps (e.g. their unit tests)
     "BACKEND_URL": None,  # SPARQL endpoint to answer from instead of the embedded store (remote/)
@@ -123,6 +125,8 @@ def _query_pool(app: Flask, workers: int):
         workers,
         sandbox=app.config["SANDBOX_WORKERS"],
         memory_mb=app.config["WORKER_MEMORY_MB"],
+        max_queries=app.config["WORKER_MAX_QUERIES"],
+        recycle_mb=app.config["WORKER_RECYCLE_MB"],
     )
     atexit.register(pool.close)
     return pool

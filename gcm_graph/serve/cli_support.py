@@ -44,6 +44,8 @@ def serve(
     release_dir: Path | str = BUILD_DIR,
     workers: int | None = None,
     backend: str | None = None,
+    worker_max_queries: int | None = None,
+    worker_recycle_mb: float | None = None,
     credentials: StoreCredentials | None = None,
     dialect: str = "auto",
     trusted_proxy: str | None = None,
@@ -71,6 +73,10 @@ def serve(
         "TRUSTED_PROXY": trusted_proxy,  # the client's address from its header (http/wsgi.py)
         "TRUSTED_PROXY_HEADER": trusted_proxy_header,
     }
+    if worker_max_queries is not None:
+        config["WORKER_MAX_QUERIES"] = worker_max_queries
+    if worker_recycle_mb is not None:
+        config["WORKER_RECYCLE_MB"] = worker_recycle_mb
     try:
         app = create_app(config)
     except ReleaseNotFound as error:

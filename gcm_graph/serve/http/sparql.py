@@ -6,10 +6,11 @@ the Accept header's q-values. Without a query, GET returns the SPARQL Service De
 
 Status codes: 400 malformed (parser's message), 403 update or SERVICE, 406 no acceptable format,
 413 query too long, 415 unsupported POST body, 422 result over the size limit, 429 the client
-used its query time (query/fairness.py; Retry-After), 500 the worker died (memory cap), 503 no
-free worker, 504 deadline passed (the worker was killed). Identical queries on the same release
-are answered from the answer cache (query/cache.py; `X-Cache: hit`). Errors are
-text/plain; a 200 always carries a complete, well-formed body.
+used its query time (query/fairness.py; Retry-After), 502 the worker died (the message says how:
+its memory limit, or killed from outside), 503 no free worker, 504 deadline passed (the worker
+was killed). Identical queries on the same release are answered from the answer cache
+(query/cache.py; `X-Cache: hit`). Errors are text/plain; a 200 always carries a complete,
+well-formed body.
 """
 
 from __future__ import annotations

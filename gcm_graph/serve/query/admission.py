@@ -77,7 +77,7 @@ def answer(
     """The answer to `job` for the current request's client, from the cache if it is there.
 
     QueryNotRun when it could not be answered: 429 over the client's budget, 503 no free slot,
-    504 past the deadline, 500 the worker died."""
+    504 past the deadline, 502 the worker died."""
     config = current_app.config
     cache: AnswerCache | None = current_app.extensions.get(CACHE_EXTENSION)
     key = etag_of(job) if use_cache and cache is not None and cache.max_bytes > 0 else None
@@ -106,12 +106,8 @@ def answer(
             "Narrow it (more specific patterns, a LIMIT) and retry."
         )
         raise QueryNotRun(504, message) from error
-    except WorkerDied as error:
-        message = (  # the pool knows better why (its messages come with the supervised pool)
-            f"The query worker died while answering ({error}); most likely the query needed "
-            "more memory than a worker may use. Narrow it and retry."
-        )
-        raise QueryNotRun(500, message) from error
+    except WorkerDied as error:  # the pool says how it died (its memory limit, a signal)
+        raise QueryNotRun(error.STATUS, error.explain()) from error
     if key is not None and result.status == 200 and result.format is not None:
         cache.put(key, CachedAnswer(result.body, result.format))
     return Answered(result.status, result.body, result.format, cached=False)

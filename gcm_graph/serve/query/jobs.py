@@ -46,7 +46,23 @@ class PoolBusy(Exception):
 
 
 class WorkerDied(Exception):
-    """The worker process ended while answering (e.g. killed by the kernel for memory)."""
+    """The worker process ended while answering: `str()` says how; `memory` is True when it
+    was stopped by its memory limit (the query needed more), False for any other death."""
+
+    def __init__(self, cause: str, memory: bool = False):
+        super().__init__(cause)
+        self.memory = memory
+
+    STATUS = 502  # the process that evaluates queries failed: a bad gateway, not a bad request
+
+    def explain(self) -> str:
+        """The message for the client whose query it was."""
+        if self.memory:
+            return f"The query was stopped: {self}. Narrow it (more specific patterns, a LIMIT)."
+        return (
+            f"The query worker died while answering ({self}); it has been replaced. "
+            "Nothing says the query was at fault: retry it."
+        )
 
 
 class QueryEngine(Protocol):

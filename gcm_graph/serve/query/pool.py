@@ -1,203 +1,331 @@
-"""Queries run in a pebble process pool: warm workers, a hard deadline, workers really killed.
+"""The supervised pool of query worker processes (worker.py), shared by the web server's threads.
 
-pyoxigraph cannot cancel a running query, so each query runs in a worker *process*. pebble's
-`ProcessPool.schedule(..., timeout=deadline)` terminates (SIGTERM, then SIGKILL) the worker whose
-task passes its deadline and starts a replacement. Workers are started from a clean forkserver
-(never forked from the threaded web server) and load the release in their initializer, before they
-take any task: a worker is warm when it answers. The initializer also installs the network sandbox.
-
-The worker answers with bytes already serialised in the negotiated format, so the web process only
-copies them out; a result larger than the limit is refused, never truncated.
+* Workers are started from a clean forkserver and take no query before they are warm (the
+  release loaded). The pool keeps `workers` of them.
+* A supervisor thread waits on every worker's process sentinel
+  (multiprocessing.connection.wait): any death, idle or busy (kill -9, the kernel's OOM killer, a
+  crash), is noticed at once and the worker replaced. A query never goes to a dead worker.
+* A query takes an idle worker (PoolBusy after `queue_timeout`), is sent on its pipe, and its
+  thread waits for the first of: the answer; the worker's death (WorkerDied, saying how it died);
+  the deadline (the worker is killed with SIGKILL, then replaced: DeadlineExceeded). The other
+  workers, and the queries they run, are not touched.
+* Recycling: a worker that has answered `max_queries` queries, or whose resident memory has grown
+  more than `recycle_mb` MiB beyond its size when warm (memory the allocator keeps after a heavy
+  query), keeps serving until its replacement is warm and then exits: the memory comes back.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import multiprocessing
 import os
-import resource
 import signal
 import threading
 import time
-from concurrent.futures import CancelledError
-from concurrent.futures import TimeoutError as FutureTimeout
-from pathlib import Path
+from collections import deque
+from contextlib import suppress
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 
-from pebble import ProcessExpired, ProcessPool
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
-
-from .. import formats
+from . import worker
 from .jobs import DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob, WorkerDied
-from .store import NQUADS_FILE, PREFIX_MAP, load_store
 
 log = logging.getLogger(__name__)
 
-STARTUP_SLACK_S = 30.0  # longest wait for a (replacement) worker to load the release
-_STORE: Store | None = None  # the worker process's copy of the release
-_SANDBOXED = False  # whether this worker cannot open Internet sockets
+MAX_QUERIES = 1000  # queries a worker answers before it is replaced
+RECYCLE_MB = 256  # growth of a worker's resident memory beyond its warm size before replacement
+MAX_BACKOFF_S = 10.0  # longest pause between restarts of workers that die while starting
 
 
-class _ResultTooLarge(Exception):
-    pass
+@dataclass(eq=False)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+    pid: int | None = None
+    ready: bool = False  # warm: has said READY
+    busy: bool = False  # a query thread holds it
+    retiring: bool = False  # to be replaced (recycled); serves until its replacement is warm
+    doomed: bool = False  # killed or found dead by a query thread; never to be used again
+    gone: bool = False  # its exit has been handled (removed from the pool)
+    queries: int = 0
+    warm_rss: int = 0
+    sandboxed: bool = False
 
 
-class _BoundedBuffer(io.RawIOBase):
-    """A write-only buffer that stops the serialiser (by raising) past `limit` bytes."""
-
-    def __init__(self, limit: int):
-        super().__init__()
-        self.limit = limit
-        self.chunks: list[bytes] = []
-        self.size = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:  # type: ignore[override]
-        self.size += len(data)
-        if self.size > self.limit:
-            raise _ResultTooLarge
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def getvalue(self) -> bytes:
-        return b"".join(self.chunks)
-
-
-def init_worker(release_dir: str, sandbox: bool, memory_mb: int | None = None) -> None:
-    """Pool initializer: load the release (the worker starts warm), then lock the network and cap
-    the worker's address space (a query that needs more dies alone: WorkerDied, not the host)."""
-    global _STORE, _SANDBOXED
-    # pebble installs a Python SIGTERM handler, which cannot run while pyoxigraph (Rust) evaluates:
-    # pebble would then wait 3 s before SIGKILL, stalling the whole pool. Die at once instead.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    started = time.perf_counter()
-    _STORE = load_store(Path(release_dir) / NQUADS_FILE)
-    if memory_mb:
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    if sandbox:
-        from .sandbox import SandboxUnavailable, deny_internet_sockets
-
-        try:
-            deny_internet_sockets()
-            _SANDBOXED = True
-        except SandboxUnavailable as error:  # the lexical SERVICE check still applies
-            log.warning("query worker runs without network sandbox: %s", error)
-    log.info("query worker %d warm in %.2fs", os.getpid(), time.perf_counter() - started)
-
-
-def ping() -> tuple[int, bool]:
-    """A no-op task: proves a worker is up and loaded; answers (pid, sandboxed)."""
-    if _STORE is None:
-        raise RuntimeError("worker started without a store")
-    return os.getpid(), _SANDBOXED
-
-
-def execute(job: QueryJob) -> QueryAnswer:
-    """Run one query in this worker and serialise its answer (or an error status and message)."""
-    assert _STORE is not None, "init_worker did not run"
-    try:
-        return _answer(_STORE, job)
-    except SyntaxError as error:
-        return _error(400, f"Malformed query: {error}")
-    except _ResultTooLarge:
-        limit = job.max_result_bytes / (1024 * 1024)
-        return _error(422, f"The result is larger than {limit:g} MiB; add a LIMIT or narrow it.")
-    except PermissionError as error:  # the sandbox stopped an outbound connection
-        return _error(403, f"Outbound connections are not allowed: {error}")
-    except ValueError as error:  # e.g. an invalid IRI in default-graph-uri
-        return _error(400, f"Bad request: {error}")
-    except (OSError, RuntimeError) as error:
-        return _error(500, f"Query evaluation failed: {error}")
-
-
-def _answer(store: Store, job: QueryJob) -> QueryAnswer:
-    result = store.query(job.query, **_dataset(job))  # evaluation is lazy: errors may come later
-    tabular = isinstance(result, QuerySolutions | QueryBoolean)
-    name = job.results_format if tabular else job.graph_format
-    if name is None:
-        offered = formats.of_kind("results" if tabular else "graph")
-        kind = "SELECT/ASK" if tabular else "CONSTRUCT/DESCRIBE"
-        return _error(
-            406,
-            f"Cannot answer a {kind} query in any of the accepted types; available: "
-            + ", ".join(f.media_type for f in offered),
-        )
-    fmt = formats.by_name(name, ["results" if tabular else "graph"])
-    assert fmt is not None and fmt.oxigraph is not None
-    buffer = _BoundedBuffer(job.max_result_bytes)
-    if tabular:
-        result.serialize(buffer, format=fmt.oxigraph)
-    else:
-        serialize(result, buffer, format=fmt.oxigraph, prefixes=PREFIX_MAP)
-    return QueryAnswer(200, buffer.getvalue(), fmt.name)
-
-
-def _dataset(job: QueryJob) -> dict:
-    """Protocol dataset: given either list, the request's lists replace the whole dataset."""
-    if job.default_graphs is None and job.named_graphs is None:
-        return {}
-    return {
-        "default_graph": [NamedNode(iri) for iri in job.default_graphs or ()],
-        "named_graphs": [NamedNode(iri) for iri in job.named_graphs or ()],
-    }
-
-
-def _error(status: int, message: str) -> QueryAnswer:
-    return QueryAnswer(status, message.encode("utf-8"))
+def death_cause(exitcode: int | None, memory_mb: int | None) -> tuple[str, bool]:
+    """How a worker ended, in words, and whether it was its memory limit."""
+    if exitcode is None:
+        return "the query worker stopped answering", False
+    if exitcode < 0:
+        number = -exitcode
+        name = signal.Signals(number).name if number in signal.valid_signals() else str(number)
+        if number == signal.SIGABRT and memory_mb:
+            # an allocation failing under RLIMIT_AS aborts the Rust evaluator
+            return f"the query needed more than the {memory_mb} MiB a query worker may use", True
+        return f"the query worker process was killed by signal {name}", False
+    return f"the query worker process exited with status {exitcode}", False
 
 
 class QueryPool:
-    """The pool of query worker processes, shared by all threads of the web server."""
+    """Warm, supervised query workers; `run` answers one job on one of them."""
 
     def __init__(
-        self, release_dir: str, workers: int, sandbox: bool = True, memory_mb: int | None = None
+        self,
+        release_dir: str,
+        workers: int,
+        sandbox: bool = True,
+        memory_mb: int | None = None,
+        max_queries: int = MAX_QUERIES,
+        recycle_mb: float | None = RECYCLE_MB,
     ):
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload([worker.__name__])
         self.workers = workers
         self.sandboxed = False  # known after warm_up()
-        # admission: a query is handed to pebble only when a worker is free for it, so that
-        # nothing waits inside pebble's queue (where a cancelled task would cost a worker)
-        self._free = threading.BoundedSemaphore(workers)
-        self._pool = ProcessPool(
-            max_workers=workers,
-            initializer=init_worker,
-            initargs=(release_dir, sandbox, memory_mb),
-            context=context,
+        self._args = (release_dir, sandbox, memory_mb)
+        self._memory_mb = memory_mb
+        self._max_queries = max(1, int(max_queries))
+        self._recycle_bytes = None if recycle_mb is None else int(recycle_mb * 1024 * 1024)
+        self._lock = threading.Condition()
+        self._all: list[_Worker] = []
+        self._idle: deque[_Worker] = deque()
+        self._closed = False
+        self._startup_failures = 0
+        self._next_start = 0.0
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
+        self._supervisor = threading.Thread(
+            target=self._supervise, name="query-pool-supervisor", daemon=True
         )
+        self._supervisor.start()
+
+    # --- for the web server's threads -------------------------------------------------------
 
     def warm_up(self, timeout: float = 120.0) -> None:
-        """Block until the workers answer (each has loaded the release)."""
-        futures = [self._pool.schedule(ping) for _ in range(self.workers)]
-        answers = [future.result(timeout=timeout) for future in futures]
-        self.sandboxed = all(sandboxed for _, sandboxed in answers)
+        """Block until `workers` workers are warm (each has loaded the release)."""
+        with self._lock:
+            if not self._lock.wait_for(lambda: self._warm_count() >= self.workers, timeout):
+                raise RuntimeError(
+                    f"the query workers did not start within {timeout:g} s "
+                    f"({self._startup_failures} died while starting; see the log)"
+                )
+            self.sandboxed = all(w.sandboxed for w in self._all if w.ready)
 
     def run(self, job: QueryJob, deadline: float, queue_timeout: float) -> QueryAnswer:
         """Answer `job`. PoolBusy if no worker is free within `queue_timeout` seconds (nothing
-        runs then); DeadlineExceeded once it has run `deadline` seconds (its worker is killed)."""
-        if not self._free.acquire(timeout=queue_timeout):
-            raise PoolBusy
+        runs then); DeadlineExceeded once it has run `deadline` seconds (its worker is killed);
+        WorkerDied if the worker died while answering."""
+        chosen = self._take(queue_timeout)
+        answer, rss = None, None
         try:
-            future = self._pool.schedule(execute, args=(job,), timeout=deadline)
-            try:
-                # pebble's clock starts when a worker takes the task; a replacement worker may
-                # still be loading the release, hence the slack
-                return future.result(timeout=deadline + STARTUP_SLACK_S)
-            except FutureTimeout as error:
-                if future.done():  # pebble stopped the worker at the deadline
-                    raise DeadlineExceeded from error
-                future.cancel()  # no worker came up in time (pebble kills it if it started)
-                raise PoolBusy from error
-            except ProcessExpired as error:
-                raise WorkerDied(str(error)) from error
-            except CancelledError as error:
-                raise PoolBusy from error
+            answer, rss = self._ask(chosen, job, deadline)
+            return answer
         finally:
-            self._free.release()
+            self._give_back(chosen, rss)
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the warm workers (for /healthz and operators)."""
+        with self._lock:
+            return [w.pid for w in self._all if w.ready and not w.doomed and w.pid]
 
     def close(self) -> None:
-        self._pool.stop()
-        self._pool.join(timeout=5)
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            everyone = list(self._all)
+            self._lock.notify_all()
+        self._wake()
+        self._supervisor.join(timeout=5)
+        with self._lock:
+            for w in everyone:
+                w.conn.close()
+                if self._exitcode(w) is None:
+                    w.process.kill()
+            for w in everyone:
+                w.process.join(timeout=5)
+        os.close(self._wake_read)
+        os.close(self._wake_write)
+
+    def _take(self, queue_timeout: float) -> _Worker:
+        until = time.monotonic() + queue_timeout
+        with self._lock:
+            while True:
+                if self._closed:
+                    raise PoolBusy
+                while self._idle:
+                    candidate = self._idle.popleft()
+                    if self._exitcode(candidate) is None and not candidate.doomed:
+                        candidate.busy = True
+                        return candidate
+                    candidate.doomed = True  # died idle; the supervisor replaces it
+                    self._wake()
+                remaining = until - time.monotonic()
+                if remaining <= 0:
+                    raise PoolBusy
+                self._lock.wait(remaining)
+
+    def _ask(self, chosen: _Worker, job: QueryJob, deadline: float) -> tuple[QueryAnswer, int]:
+        try:
+            chosen.conn.send(job)
+            ready = wait([chosen.conn, chosen.process.sentinel], timeout=deadline)
+            if chosen.conn in ready:
+                answer, rss = chosen.conn.recv()
+                return answer, rss
+        except (EOFError, OSError):  # the pipe broke: the worker is gone
+            ready = [chosen.process.sentinel]
+        chosen.doomed = True
+        if not ready:  # the deadline passed first
+            log.info("query worker %s stopped at the %g s deadline", chosen.pid, deadline)
+            chosen.process.kill()
+            raise DeadlineExceeded
+        wait([chosen.process.sentinel], timeout=5)  # the forkserver reports its exit status
+        with self._lock:
+            cause, memory = death_cause(self._exitcode(chosen), self._memory_mb)
+        log.warning("query worker %s died while answering: %s", chosen.pid, cause)
+        raise WorkerDied(cause, memory=memory)
+
+    def _give_back(self, chosen: _Worker, rss: int | None) -> None:
+        with self._lock:
+            chosen.busy = False
+            if chosen.doomed or chosen.gone:
+                if chosen.gone:  # its exit was handled while this thread held it
+                    chosen.conn.close()
+                self._wake()
+                return
+            chosen.queries += 1
+            grown = rss is not None and self._recycle_bytes is not None
+            grown = grown and rss - chosen.warm_rss > self._recycle_bytes
+            if not chosen.retiring and (chosen.queries >= self._max_queries or grown):
+                chosen.retiring = True
+                log.info(
+                    "query worker %s recycled after %d queries (resident %.0f MiB)",
+                    chosen.pid,
+                    chosen.queries,
+                    (rss or 0) / 2**20,
+                )
+                self._wake()
+            if chosen.retiring:
+                self._wake()  # its replacement may be warm already
+            self._idle.append(chosen)
+            self._lock.notify()
+
+    # --- the supervisor thread ------------------------------------------------------------
+
+    def _wake(self) -> None:
+        with suppress(OSError):  # full (already awake) or closed (closing)
+            os.write(self._wake_write, b"x")
+
+    def _supervise(self) -> None:
+        while True:
+            try:
+                if not self._supervise_once():
+                    return
+            except Exception:  # the supervisor must outlive any surprise
+                log.exception("query pool supervisor")
+                time.sleep(0.5)
+
+    def _supervise_once(self) -> bool:
+        with self._lock:
+            if self._closed:
+                return False
+            watched: dict[object, tuple[_Worker, str]] = {}
+            for w in self._all:
+                watched[w.process.sentinel] = (w, "exit")
+                if not w.ready and not w.conn.closed:
+                    watched[w.conn] = (w, "ready")
+            missing = self._missing()
+            pause = max(0.0, self._next_start - time.monotonic())
+            if missing and pause == 0:
+                # under the lock: Process.start() polls the exit status of every child, which
+                # must not race with _exitcode (milliseconds once the forkserver runs)
+                self._all.extend(self._start() for _ in range(missing))
+                return True  # watch the new ones too
+        ready = wait([*watched, self._wake_read], timeout=pause if missing else None)
+        with self._lock:
+            for handle in ready:
+                if handle == self._wake_read:
+                    self._drain_wake()
+                    continue
+                w, event = watched[handle]
+                if event == "ready":
+                    self._on_ready(w)
+                else:
+                    self._on_exit(w)
+            self._stop_replaced()
+            self._lock.notify_all()
+        return True
+
+    def _drain_wake(self) -> None:
+        with suppress(BlockingIOError):
+            while os.read(self._wake_read, 4096):
+                pass
+
+    def _exitcode(self, w: _Worker) -> int | None:
+        """The worker's exit status, None while it runs. Called with the lock held: the status
+        is read once from the forkserver's pipe, and a second reader would find it empty."""
+        return w.process.exitcode
+
+    def _warm_count(self) -> int:
+        return sum(1 for w in self._all if w.ready and not w.retiring and not w.doomed)
+
+    def _missing(self) -> int:
+        serving = sum(1 for w in self._all if not w.retiring and not w.doomed and not w.gone)
+        return 0 if self._closed else max(0, self.workers - serving)
+
+    def _start(self) -> _Worker:
+        mine, theirs = self._context.Pipe()
+        process = self._context.Process(
+            target=worker.main, args=(theirs, *self._args), name="gcm-query-worker", daemon=True
+        )
+        process.start()
+        theirs.close()
+        return _Worker(process, mine, pid=process.pid)
+
+    def _on_ready(self, w: _Worker) -> None:
+        try:
+            _ready, pid, sandboxed, rss = w.conn.recv()
+        except (EOFError, OSError):  # died while starting: its sentinel says so
+            return
+        w.pid, w.sandboxed, w.warm_rss, w.ready = pid, sandboxed, rss, True
+        self._startup_failures = 0
+        if self.sandboxed and not sandboxed:
+            log.warning("replacement query worker %s runs without the network sandbox", pid)
+        self._idle.append(w)
+
+    def _on_exit(self, w: _Worker) -> None:
+        if w.gone:
+            return
+        w.gone = w.doomed = True
+        self._all.remove(w)
+        if w in self._idle:
+            self._idle.remove(w)
+        if not w.busy:
+            w.conn.close()
+        if w.retiring:
+            log.info("query worker %s retired", w.pid)
+        elif not w.ready:
+            self._startup_failures += 1
+            backoff = min(MAX_BACKOFF_S, 0.1 * 2**self._startup_failures)
+            self._next_start = time.monotonic() + backoff
+            log.error(
+                "query worker %s died while starting (%s); next start in %.1f s",
+                w.pid,
+                death_cause(self._exitcode(w), self._memory_mb)[0],
+                backoff,
+            )
+        else:
+            cause = death_cause(self._exitcode(w), self._memory_mb)[0]
+            log.warning("query worker %s is gone (%s); replacing it", w.pid, cause)
+
+    def _stop_replaced(self) -> None:
+        """Retiring workers leave once enough warm workers serve without them."""
+        for w in [w for w in self._all if w.retiring and not w.busy and not w.doomed]:
+            if self._warm_count() < self.workers:
+                return
+            if w in self._idle:
+                self._idle.remove(w)
+            w.doomed = True
+            w.conn.close()  # the worker reads EOF and exits; its sentinel then removes it
