@@ -85,6 +85,13 @@ def parser() -> argparse.ArgumentParser:
         help="query worker processes (default: 2 to 4, by CPU count)",
     )
     serve.add_argument(
+        "--fast-lane-workers",
+        type=int,
+        metavar="N",
+        help="query workers of their own for the cheap queries of light clients (default: 1; "
+        "0: none)",
+    )
+    serve.add_argument(
         "--worker-max-queries",
         type=int,
         metavar="N",
@@ -254,6 +261,7 @@ def _serve(args: argparse.Namespace) -> int:
         deadline=args.deadline,
         release_dir=args.release,
         workers=args.workers,
+        fast_lane_workers=args.fast_lane_workers,
         worker_max_queries=args.worker_max_queries,
         worker_recycle_mb=args.worker_recycle_mb,
         backend=args.backend,

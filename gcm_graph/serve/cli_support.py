@@ -46,6 +46,7 @@ def serve(
     backend: str | None = None,
     worker_max_queries: int | None = None,
     worker_recycle_mb: float | None = None,
+    fast_lane_workers: int | None = None,
     credentials: StoreCredentials | None = None,
     dialect: str = "auto",
     trusted_proxy: str | None = None,
@@ -73,6 +74,8 @@ def serve(
         "TRUSTED_PROXY": trusted_proxy,  # the client's address from its header (http/wsgi.py)
         "TRUSTED_PROXY_HEADER": trusted_proxy_header,
     }
+    if fast_lane_workers is not None:
+        config["FAST_LANE_SLOTS"] = fast_lane_workers
     if worker_max_queries is not None:
         config["WORKER_MAX_QUERIES"] = worker_max_queries
     if worker_recycle_mb is not None:
