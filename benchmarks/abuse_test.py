@@ -306,6 +306,8 @@ def probe_kill_idle(url: str, pid: int) -> str:
 
 
 def probe_kill_busy(url: str, pid: int) -> str:
+    until_answering(url)
+    time.sleep(5)  # a replacement still loading the release would look busy
     before = {p: cpu_ticks(p) for p in query_workers(pid)}
     answer: list = []
     thread = threading.Thread(
@@ -316,8 +318,8 @@ def probe_kill_busy(url: str, pid: int) -> str:
     until = time.monotonic() + 30
     while victim is None and time.monotonic() < until:
         time.sleep(0.1)
-        for p in query_workers(pid):
-            if cpu_ticks(p) - before.get(p, cpu_ticks(p)) >= 20:
+        for p in query_workers(pid) & set(before):  # workers that were warm before the query
+            if cpu_ticks(p) - before[p] >= 20:
                 victim = p
     if victim is None:
         thread.join(timeout=TIMEOUT)
