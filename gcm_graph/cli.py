@@ -120,7 +120,8 @@ def parser() -> argparse.ArgumentParser:
         "--trusted-proxy",
         metavar="ADDR",
         help="a reverse proxy's address: the client of its requests is the one its "
-        "--trusted-proxy-header names (query-time budgets are per client)",
+        "--trusted-proxy-header names (query-time budgets are per client) (default: none; "
+        "every client is the address it connects from)",
     )
     serve.add_argument(
         "--trusted-proxy-header",
