@@ -85,6 +85,13 @@ def parser() -> argparse.ArgumentParser:
         help="query worker processes (default: 2 to 4, by CPU count)",
     )
     serve.add_argument(
+        "--fast-lane-workers",
+        type=int,
+        metavar="N",
+        help="query workers of their own for the cheap queries of light clients (default: 1; "
+        "0: none)",
+    )
+    serve.add_argument(
         "--worker-max-queries",
         type=int,
         metavar="N",
@@ -108,6 +115,19 @@ def parser() -> argparse.ArgumentParser:
         choices=("auto", "virtuoso", "generic"),
         default="auto",
         help="what the --backend store does beyond SPARQL 1.1 (auto: asked once at start)",
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        metavar="ADDR",
+        help="a reverse proxy's address: the client of its requests is the one its "
+        "--trusted-proxy-header names (query-time budgets are per client) (default: none; "
+        "every client is the address it connects from)",
+    )
+    serve.add_argument(
+        "--trusted-proxy-header",
+        choices=("x-forwarded-for", "forwarded"),
+        default="x-forwarded-for",
+        help="the header the trusted proxy names the client in",
     )
 
     publish = command("publish", "load the release into a SPARQL 1.1 Graph Store")
@@ -241,11 +261,14 @@ def _serve(args: argparse.Namespace) -> int:
         deadline=args.deadline,
         release_dir=args.release,
         workers=args.workers,
+        fast_lane_workers=args.fast_lane_workers,
         worker_max_queries=args.worker_max_queries,
         worker_recycle_mb=args.worker_recycle_mb,
         backend=args.backend,
         credentials=StoreCredentials.given(args.store_user),
         dialect=args.store_dialect,
+        trusted_proxy=args.trusted_proxy,
+        trusted_proxy_header=args.trusted_proxy_header,
     )
     return 0
 

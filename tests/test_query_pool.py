@@ -58,7 +58,8 @@ def ask(server: Serving, number: int = 0) -> requests.Response:
 
 @contextmanager
 def started(*options: str) -> Iterator[Serving]:
-    with serving("--release", str(FIXTURE_RELEASE), *options) as server:
+    # no fast lane (query/fairness.py): the workers counted here are exactly --workers
+    with serving("--release", str(FIXTURE_RELEASE), "--fast-lane-workers", "0", *options) as server:
         wait_for_workers(server, lambda w: len(w) >= 1, "no worker started")
         yield server
 

@@ -219,6 +219,7 @@ def small_server(
         MAX_RESULT_BYTES=300,
         MAX_QUERY_LENGTH=500,
         WORKER_MEMORY_MB=400,
+        FAST_LANE_SLOTS=0,  # one worker in all: the 503 of a full pool (fast lane: test_hostile_*)
     ) as server:
         yield server
 

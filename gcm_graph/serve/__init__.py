@@ -43,6 +43,14 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "CACHE_MAX_AGE": 300,  # seconds, Cache-Control on query results
     "START_QUERY_POOL": True,  # False: pages/dumps-only apps (e.g. their unit tests)
     "BACKEND_URL": None,  # SPARQL endpoint to answer from instead of the embedded store (remote/)
+    "FAST_LANE_SLOTS": 1,  # the fast lane's own query workers (query/fairness.py)
+    "CLIENT_BUDGET_S": 60.0,  # query seconds per client per window: 429 past it
+    "CLIENT_BUDGET_WINDOW_S": 60.0,
+    "LIGHT_CLIENT_S": 1.0,  # a known client whose queries all took less may use the fast lane
+    "CLIENT_MAX_PARALLEL": 6,  # queries running or waiting per client: 429 past it
+    "ANSWER_CACHE_BYTES": 64 * 1024 * 1024,  # query answers kept in memory (0: no cache)
+    "TRUSTED_PROXY": None,  # address of a proxy whose client-address header is believed
+    "TRUSTED_PROXY_HEADER": "x-forwarded-for",  # or "forwarded" (http/wsgi.py)
     "COMPRESS_REGISTER": False,  # compression is opt-in per view (@compress.compressed())
     "COMPRESS_MIMETYPES": sorted(
         {f.media_type for f in formats.FORMATS if f.kind != "file" or f.name == "jsonfile"}
@@ -65,6 +73,8 @@ BLUEPRINTS = (  # the modules of the HTTP layer with a blueprint (`bp`), registe
 def create_app(config: dict | None = None) -> Flask:
     """The app for a release directory; `config` overrides DEFAULT_CONFIG keys."""
     from .http.compression import compress
+    from .http.security import install_security_headers
+    from .query import admission
     from .query.jobs import ENGINE_EXTENSION
     from .query.store import open_release
 
@@ -94,17 +104,31 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(importlib.import_module(module_name).bp)
 
     if app.config["START_QUERY_POOL"] and not app.config["BACKEND_URL"]:
-        from .query.pool import QueryPool
-
-        pool = QueryPool(
-            app.config["RELEASE_DIR"],
-            app.config["WORKERS"],
-            sandbox=app.config["SANDBOX_WORKERS"],
-            memory_mb=app.config["WORKER_MEMORY_MB"],
-            max_queries=app.config["WORKER_MAX_QUERIES"],
-            recycle_mb=app.config["WORKER_RECYCLE_MB"],
-        )
-        app.extensions[ENGINE_EXTENSION] = pool
-        atexit.register(pool.close)
-        pool.warm_up()  # the workers have loaded the release before the first request
+        pools = [_query_pool(app, app.config["WORKERS"])]  # the general lane
+        if app.config["FAST_LANE_SLOTS"] > 0:  # the fast lane's own workers (query/fairness.py)
+            pools.append(_query_pool(app, app.config["FAST_LANE_SLOTS"]))
+        for pool in pools:  # all load the release at once; warm before the first request
+            pool.warm_up()
+        app.extensions[ENGINE_EXTENSION] = pools[0]
+        admission.install(app, pools[0], app.config["WORKERS"], *pools[1:])
+    elif app.config["BACKEND_URL"]:  # the backend's connections are shared by both lanes
+        connections = int(app.config.get("BACKEND_CONNECTIONS") or 16)
+        engine = app.extensions[ENGINE_EXTENSION]
+        admission.install(app, engine, connections - app.config["FAST_LANE_SLOTS"])
+    install_security_headers(app)
     return app
+
+
+def _query_pool(app: Flask, workers: int):
+    from .query.pool import QueryPool
+
+    pool = QueryPool(
+        app.config["RELEASE_DIR"],
+        workers,
+        sandbox=app.config["SANDBOX_WORKERS"],
+        memory_mb=app.config["WORKER_MEMORY_MB"],
+        max_queries=app.config["WORKER_MAX_QUERIES"],
+        recycle_mb=app.config["WORKER_RECYCLE_MB"],
+    )
+    atexit.register(pool.close)
+    return pool

@@ -46,8 +46,11 @@ def serve(
     backend: str | None = None,
     worker_max_queries: int | None = None,
     worker_recycle_mb: float | None = None,
+    fast_lane_workers: int | None = None,
     credentials: StoreCredentials | None = None,
     dialect: str = "auto",
+    trusted_proxy: str | None = None,
+    trusted_proxy_header: str = "x-forwarded-for",
 ) -> None:
     """Serve the release with waitress until Ctrl-C; prints the URLs to open once ready.
 
@@ -68,7 +71,11 @@ def serve(
         "BACKEND_USER": credentials.user if credentials else None,
         "BACKEND_PASSWORD": credentials.password if credentials else None,
         "BACKEND_DIALECT": dialect,
+        "TRUSTED_PROXY": trusted_proxy,  # the client's address from its header (http/wsgi.py)
+        "TRUSTED_PROXY_HEADER": trusted_proxy_header,
     }
+    if fast_lane_workers is not None:
+        config["FAST_LANE_SLOTS"] = fast_lane_workers
     if worker_max_queries is not None:
         config["WORKER_MAX_QUERIES"] = worker_max_queries
     if worker_recycle_mb is not None:

@@ -22,12 +22,16 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, send_file
 from pyoxigraph import NamedNode
-from werkzeug.security import safe_join
 
 from .. import formats
 from . import site
 from .pages import resource_document
-from .release_files import VOID_FILE, release_dir, release_files, void_triples
+from .release_files import (
+    VOID_FILE,
+    file_inside_release,
+    release_files,
+    void_triples,
+)
 from .responses import (
     finish,
     html,
@@ -94,20 +98,11 @@ def listing_redirect() -> Response:
     return Response(status=301, headers={"Location": f"{request.script_root}/dumps/"})
 
 
-def _is_file(path: str | None) -> bool:
-    try:
-        return path is not None and Path(path).is_file()
-    except OSError:  # e.g. a name longer than the file system allows
-        return False
-
-
 @bp.get("/dumps/<path:name>")
 def dump(name: str) -> Response:
-    root = release_dir()
-    joined = safe_join(str(root), name)
-    if not _is_file(joined) or name.startswith(".") or "/." in name:
+    path = file_inside_release(name)
+    if path is None:
         return not_found(f"No file {name} in this release; see /dumps/ for the list.")
-    path = Path(joined)
     digest = content_hash(path)
     media_type = formats.media_type_for_path(path)
     fmt = formats.by_extension(path.suffix) if path.suffix else None

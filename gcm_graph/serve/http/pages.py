@@ -34,7 +34,6 @@ from .compression import compress
 from .editor import editor_for_browsers, editor_page
 from .page_extras import claim_labels, enrich
 from .responses import (
-    CSP,
     Twin,
     finish,
     html,
@@ -47,6 +46,7 @@ from .responses import (
     twin_format,
     twin_links,
 )
+from .security import CSP
 from .views import ResourcePage, Viewer, resource_page
 
 bp = Blueprint(

@@ -22,9 +22,10 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from ..query.jobs import DeadlineExceeded, PoolBusy, QueryJob, WorkerDied
+from ..query import admission
+from ..query.jobs import QueryJob
 from ..query.policy import PolicyError
-from .sparql import checked_query, query_pool
+from .sparql import checked_query
 from .views import Linker, TermView, Viewer
 
 MAX_ROWS = 1000
@@ -59,14 +60,9 @@ def run_for_page(
         max_result_bytes=config["MAX_RESULT_BYTES"],
     )
     try:
-        answer = query_pool().run(job, config["QUERY_DEADLINE_S"], config["QUEUE_TIMEOUT_S"])
-    except DeadlineExceeded:
-        deadline = config["QUERY_DEADLINE_S"]
-        return None, f"The query did not finish within the {deadline:g} s deadline.", 504
-    except PoolBusy:
-        return None, "All query workers are busy; retry in a few seconds.", 503
-    except WorkerDied as error:
-        return None, error.explain(), error.STATUS
+        answer = admission.answer(job)
+    except admission.QueryNotRun as refusal:
+        return None, refusal.message, refusal.status
     if answer.status != 200:
         return None, answer.message, answer.status
     viewer = Viewer(linker, {}, term_labels)

@@ -3,11 +3,13 @@ page) and its VoID description (the release's own void.ttl, as triples and as a 
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app, request
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, Triple, parse
+from werkzeug.security import safe_join
 
 from .. import formats
 from ..query.store import current_release
@@ -21,12 +23,37 @@ def release_dir() -> Path:
 
 
 def _files() -> list[Path]:
+    """The release's regular files: no hidden ones, and no symbolic links (to files or folders),
+    whose targets may lie outside the release."""
     root = release_dir()
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    found = []
+    for folder, subfolders, names in os.walk(root):  # does not descend into linked folders
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        for name in names:
+            path = Path(folder, name)
+            if not name.startswith(".") and not path.is_symlink() and path.is_file():
+                found.append(path)
+    return sorted(found)
+
+
+def file_inside_release(name: str) -> Path | None:
+    """The regular file `name` of the release, or None: nothing hidden, and no symbolic link in
+    any part of its path (a link inside the release folder may point anywhere)."""
+    if name.startswith(".") or "/." in name:
+        return None
+    root = release_dir()
+    joined = safe_join(str(root), name)
+    if joined is None:
+        return None
+    path = root
+    try:
+        for part in Path(joined).relative_to(root).parts:
+            path = path / part
+            if path.is_symlink():
+                return None
+        return path if path.is_file() else None
+    except (OSError, ValueError):  # e.g. a name longer than the file system allows
+        return None
 
 
 def _size(n: int) -> str:

@@ -1,5 +1,6 @@
 """The responses every route shares: caching (ETag from the release, 304), HTML from the
-templates with the Content-Security-Policy, RDF documents, plain-text errors, 303 redirects,
+templates (the Content-Security-Policy of every HTML answer: security.py), RDF documents,
+plain-text errors, 303 redirects (always on our own origin: security.py),
 and the negotiation of a document's format (formats.py's table, werkzeug's best_match)."""
 
 from __future__ import annotations
@@ -15,18 +16,10 @@ from ..formats import Format
 from ..query.ldcontext import compact_triples
 from ..query.store import PREFIX_MAP
 from . import site
+from .security import same_origin_location
 
 DOCUMENT_KINDS: tuple[formats.Kind, ...] = ("graph", "page")
 CACHE_CONTROL = "public, max-age=300"
-# Scripts from our origin only (no inline script, no eval): the editor and the network view are
-# vendored under /assets/vendor/. 'unsafe-inline' styles: YASGUI (CodeMirror, DataTables, its
-# column resizer) writes style attributes and a <style> element at run time; a style cannot run
-# code, and nothing may be loaded from another origin either way.
-CSP = (
-    "default-src 'none'; script-src 'self'; connect-src 'self'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
 Twin = Callable[[str], str]  # extension -> URL of that twin
 
 
@@ -43,8 +36,6 @@ def finish(response: Response, *key: str) -> Response:
     digest = hashlib.sha256("\n".join((fingerprint, *key)).encode()).hexdigest()[:32]
     response.set_etag(digest)
     response.headers.setdefault("Cache-Control", CACHE_CONTROL)
-    if response.mimetype == "text/html":
-        response.headers["Content-Security-Policy"] = CSP
     tags = request.if_none_match
     if request.method in ("GET", "HEAD") and response.status_code == 200 and tags:
         matched = next((t for t in (digest, f"{digest}:gzip") if tags.contains_weak(t)), None)
@@ -91,7 +82,7 @@ def not_acceptable() -> Response:
 
 
 def see_other(location: str) -> Response:
-    response = redirect(location, code=303)
+    response = redirect(same_origin_location(location), code=303)
     response.headers["Vary"] = "Accept"
     return response
 

@@ -6,28 +6,22 @@ the Accept header's q-values. Without a query, GET returns the SPARQL Service De
 
 Every query is first read by the query policy (query/policy.py: a parse tree, never the text's
 look) and the text the policy read is what runs. Status codes: 400 malformed (line:column),
-403 update, SERVICE or a FROM graph outside the release, 406 no acceptable format, 413 query too long, 415 unsupported POST body
-or a direct POST not in UTF-8, 422 result over the size limit, 502 the worker died (the message
-says how: its memory limit, or killed from outside), 503 no free worker, 504 deadline passed (the
-worker was killed). Errors are text/plain; a 200 always carries a complete, well-formed body.
+403 update, SERVICE or a FROM graph outside the release, 406 no acceptable format, 413 query too
+long, 415 unsupported POST body or a direct POST not in UTF-8, 422 result over the size limit,
+429 the client used its query time (query/fairness.py; Retry-After), 502 the worker died (the
+message says how: its memory limit, or killed from outside), 503 no free worker, 504 deadline
+passed (the worker was killed). Identical queries on the same release are answered from the
+answer cache (query/cache.py; `X-Cache: hit`). Errors are text/plain; a 200 always carries a
+complete, well-formed body.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from flask import Blueprint, Request, Response, current_app, request
 
 from .. import formats
-from ..query.jobs import (
-    ENGINE_EXTENSION,
-    DeadlineExceeded,
-    PoolBusy,
-    QueryEngine,
-    QueryJob,
-    WorkerDied,
-)
+from ..query import admission
+from ..query.jobs import ENGINE_EXTENSION, QueryEngine, QueryJob
 from ..query.policy import UPDATE_REFUSED, PolicyError, QueryPlan, analyse
 from ..query.prefixes import unknown_prefix_error
 from ..query.store import PREFIX_MAP, current_release
@@ -59,14 +53,14 @@ def endpoint() -> Response:
         query, params = _read_request(request)
         if query is None:
             return _service_description()
-        pool = query_pool()
+        query_pool()  # 503 on a server without query workers
         job = _job(checked_query(query).text, params)  # what runs is the text the policy read
     except ProtocolError as error:
         return _error(error.status, error.message)
     except PolicyError as refusal:
         return _error(refusal.status, refusal.message)
 
-    etag = _etag(job)
+    etag = admission.etag_of(job)
     cache_headers = {
         "ETag": f'"{etag}"',
         "Cache-Control": f"public, max-age={current_app.config['CACHE_MAX_AGE']}",
@@ -76,26 +70,19 @@ def endpoint() -> Response:
     if matched is not None and request.method in ("GET", "HEAD"):
         return Response(status=304, headers={**cache_headers, "ETag": matched})
 
-    config = current_app.config
     try:
-        answer = pool.run(job, config["QUERY_DEADLINE_S"], config["QUEUE_TIMEOUT_S"])
-    except DeadlineExceeded:
-        return _error(
-            504,
-            f"The query did not finish within the {config['QUERY_DEADLINE_S']:g} s deadline "
-            "and was stopped. Narrow it (more specific patterns, a LIMIT) and retry.",
-        )
-    except PoolBusy:
-        response = _error(503, "All query workers are busy; retry in a few seconds.")
-        response.headers["Retry-After"] = "5"
+        answer = admission.answer(job)
+    except admission.QueryNotRun as refusal:
+        response = _error(refusal.status, refusal.message)
+        if refusal.retry_after is not None:
+            response.headers["Retry-After"] = str(refusal.retry_after)
         return response
-    except WorkerDied as error:
-        return _error(error.STATUS, error.explain())
     if answer.status != 200:
         return _error(answer.status, answer.message)
     fmt = formats.by_name(answer.format or "", ["results", "graph"])
     assert fmt is not None
-    return Response(answer.body, status=200, content_type=fmt.content_type, headers=cache_headers)
+    headers = {**cache_headers, "X-Cache": "hit" if answer.cached else "miss"}
+    return Response(answer.body, status=200, content_type=fmt.content_type, headers=headers)
 
 
 def checked_query(text: str) -> QueryPlan:
@@ -180,21 +167,6 @@ def _job(query: str, params: dict[str, list[str]]) -> QueryJob:
         release_dir=str(current_app.config["RELEASE_DIR"]),
         base_iri=current_app.config["BASE_URI"],
     )
-
-
-def _etag(job: QueryJob) -> str:
-    """Release fingerprint + query + dataset + the negotiated formats: same inputs, same bytes."""
-    key = json.dumps(
-        [
-            current_app.config["RELEASE_FINGERPRINT"],
-            job.query,
-            job.default_graphs,
-            job.named_graphs,
-            job.results_format,
-            job.graph_format,
-        ]
-    )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def _matching_tag(etag: str) -> str | None:

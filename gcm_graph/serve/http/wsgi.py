@@ -19,7 +19,9 @@ from flask import Flask
 from waitress import create_server
 
 from .. import DEFAULT_CONFIG, create_app
+from ..query.admission import FAIR_EXTENSION
 from ..query.jobs import ENGINE_EXTENSION
+from .connections import accept_in_batches, raise_open_files_limit, waitress_settings
 
 
 def make_wsgi_app(**config) -> Flask:
@@ -39,7 +41,10 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
             threads=threads,
             ident="gcm-graph",
             clear_untrusted_proxy_headers=True,
+            **waitress_settings(app.config["MAX_CONTENT_LENGTH"], raise_open_files_limit()),
+            **proxy_settings(app.config),
         )
+        accept_in_batches(server)
         announce(f"listening on http://{host}:{server.effective_port}/")
         server.run()
     except KeyboardInterrupt:
@@ -47,9 +52,20 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
     finally:
         if server is not None:
             server.close()
-        pool = app.extensions.get(ENGINE_EXTENSION)
-        if pool is not None:
-            pool.close()
+        for name in (ENGINE_EXTENSION, FAIR_EXTENSION):  # the query pools (fair: the fast lane's)
+            pool = app.extensions.get(name)
+            if pool is not None:
+                pool.close()
+
+
+def proxy_settings(config: dict) -> dict:
+    """With TRUSTED_PROXY (the proxy's address), waitress takes the client's address from the
+    proxy's TRUSTED_PROXY_HEADER (`x-forwarded-for` or `forwarded`); from nobody else."""
+    proxy = config.get("TRUSTED_PROXY")
+    if not proxy:
+        return {}
+    header = (config.get("TRUSTED_PROXY_HEADER") or "x-forwarded-for").lower()
+    return {"trusted_proxy": proxy, "trusted_proxy_headers": {header}, "trusted_proxy_count": 1}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
