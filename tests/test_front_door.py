@@ -174,6 +174,9 @@ def test_goal_page_shows_its_targets_in_code_order_with_objectives(built_server:
     migration = table.split(">10.7<", 1)[1].split("</tr>", 1)[0]
     numbers = [int(n) for n in re.findall(r'href="/objective/\d+"[^>]*>(\d+)</a>', migration)]
     assert numbers == sorted(numbers) and len(numbers) > 5  # numeric, not 1, 10, 11, …, 2
+    # the targets are listed once, in the table: not again as incoming skos:broader links
+    assert ">skos:broader<" not in page.text.split('id="narrower"', 1)[1]
+    assert "relevant goal" in page.text  # other incoming links stay (objectives' gcm:relevantGoal)
 
 
 def test_code_order_is_numeric_then_letters():

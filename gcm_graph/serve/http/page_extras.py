@@ -20,6 +20,7 @@ from .views import Linker, ResourcePage
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 IN_SOURCE = IN_SOURCE_NODE.value
 LISTED_IN_HIERARCHY = {SKOS + "narrower", SKOS + "hasTopConcept"}
+BACKLINKS_IN_HIERARCHY = {SKOS + "broader", SKOS + "topConceptOf"}
 CONCEPT_TYPES = {SKOS + "Concept", SKOS + "ConceptScheme"}
 ACTIONS = (
     f"PREFIX gcm: <{ONTOLOGY_NS}>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
@@ -107,6 +108,12 @@ def enrich(page: ResourcePage, store: Store, linker: Linker) -> None:
             page.properties = [
                 row for row in page.properties if row.predicate.iri not in LISTED_IN_HIERARCHY
             ]
+            # Nor among the incoming links, as the children's skos:broader / skos:topConceptOf.
+            kept = [
+                link for link in page.incoming if link.predicate.iri not in BACKLINKS_IN_HIERARCHY
+            ]
+            page.incoming_total -= len(page.incoming) - len(kept)
+            page.incoming = kept
         page.hierarchy = hierarchy
     if ONTOLOGY_NS + "SourceSpan" in types:
         page.excerpt = excerpt = span_excerpt(store, NamedNode(page.iri))
