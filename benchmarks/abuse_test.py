@@ -43,6 +43,7 @@ from testing.hostile import (
     SlowHeaders,
     announce_body,
     client,
+    distinct,
     fetch,
     idle_connections,
     spooled_files,
@@ -93,7 +94,7 @@ def probe_connections(url: str, pid: int) -> str:
         health, query = [], []
         for n in range(10):
             health.append(healthz(url))
-            query.append(sparql(url, f"{CHEAP} # {n}", cheap))
+            query.append(sparql(url, distinct(CHEAP, n), cheap))
             time.sleep(0.5)
         slow_left = len(slow.sockets)
     seconds_h = [r.seconds for r in health]
@@ -254,7 +255,7 @@ def probe_memory(url: str, pid: int) -> str:
     statuses, peak = [], before
 
     def run(number: int) -> None:
-        statuses.append(sparql(url, f"{HUNGRY} # {number}", client(130 + number)).status)
+        statuses.append(sparql(url, distinct(HUNGRY, number), client(130 + number)).status)
 
     for first in range(0, 18, 2):  # two at a time (the general lane's two workers)
         pair = [threading.Thread(target=run, args=(n,)) for n in (first, first + 1)]

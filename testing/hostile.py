@@ -211,6 +211,13 @@ def tree_rss_mib(pid: int) -> float:
     return total / 1024
 
 
+def distinct(query: str, nonce: int) -> str:
+    """`query` made distinct for the answer cache, which keys on the text the query policy parsed
+    (comments dropped, so `# 1` and `# 2` are one query): a trailing VALUES clause binding a
+    variable the query does not use, which changes no answer."""
+    return f"{query} VALUES ?nonce {{ {nonce} }}"
+
+
 class HeavyClients(ClientThreads):
     """`count` clients (addresses client(first) ...) each sending `query` (made distinct per
     request, so no cache answers it) in a loop until the block ends; `statuses` collects their
@@ -225,7 +232,7 @@ class HeavyClients(ClientThreads):
         n = 0
         while not self.stop.is_set():
             n += 1
-            text = f"{self.query} # {number} {n}"
+            text = distinct(self.query, number * 1_000_000 + n)
             try:
                 reply = fetch(
                     self.url, "/sparql", params={"query": text},
