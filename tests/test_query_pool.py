@@ -21,6 +21,7 @@ import requests
 from cli_support import Serving, serving
 from conftest import FIXTURE_RELEASE
 
+from testing.hostile import distinct
 from testing.processes import children, command_line, wait_until_busy, wait_until_gone
 
 SLOW = pytest.mark.slow
@@ -52,7 +53,7 @@ def wait_for_workers(server: Serving, test, what: str) -> set[int]:
 
 
 def ask(server: Serving, number: int = 0) -> requests.Response:
-    query = f"{ASK} # {number}"
+    query = distinct(ASK, number)  # not from the answer cache: each one reaches a worker
     return requests.get(server.url + "sparql", params={"query": query}, timeout=TIMEOUT)
 
 

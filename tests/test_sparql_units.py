@@ -165,6 +165,8 @@ def test_app_factory_without_query_pool() -> None:
 
     config = {"RELEASE_DIR": str(FIXTURE), "START_QUERY_POOL": False}
     app = serve.create_app(config)
-    assert set(app.blueprints) == {"sparql", "pages", "dumps", "health", "analysis"}
+    assert set(app.blueprints) == {
+        "sparql", "pages", "dumps", "health", "analysis", "search", "harvest"
+    }  # fmt: skip
     response = app.test_client().get("/sparql", query_string={"query": "ASK {}"})
     assert response.status_code == 503  # no query workers in this app

@@ -29,6 +29,8 @@ EXPECTED = {
     "query": 302,
     "analysis": 302,
     "analysis.json": 302,
+    "analysis/network.json": 302,
+    "search": 302,
     "shapes": 302,
     "shapes/core.ttl": 302,
     "assets/site.css": 302,
