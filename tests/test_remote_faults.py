@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 import pytest
 import requests
@@ -171,6 +171,22 @@ def proxy(virtuoso: Virtuoso) -> Iterator[FlakyProxy]:  # noqa: F811
     flaky.close()
 
 
+@contextmanager
+def behind_the_proxy(release, proxy: FlakyProxy, deadline: float) -> Iterator[LiveServer]:
+    """A server answering from the store through the proxy: two connections to it, in one lane
+    whoever asks (query/fairness.py), a third query waiting at most 1 s."""
+    url = f"http://127.0.0.1:{proxy.port}/sparql"
+    with start_server(
+        release,
+        deadline=deadline,
+        BACKEND_URL=url,
+        BACKEND_CONNECTIONS=2,
+        FAST_LANE_SLOTS=0,
+        QUEUE_TIMEOUT_S=1.0,
+    ) as server:
+        yield server
+
+
 @pytest.fixture(scope="module")
 def flaky_server(
     virtuoso: Virtuoso,  # noqa: F811
@@ -179,15 +195,7 @@ def flaky_server(
 ) -> Iterator[LiveServer]:
     require_backend_hook()
     publish(fixture_release, virtuoso.gsp, base_uri=DEFAULT_BASE_URI, **virtuoso.client_options)
-    url = f"http://127.0.0.1:{proxy.port}/sparql"
-    with start_server(
-        fixture_release,
-        deadline=DEADLINE,
-        BACKEND_URL=url,
-        BACKEND_CONNECTIONS=2,
-        FAST_LANE_SLOTS=0,  # both connections in one lane, whoever asks (query/fairness.py)
-        QUEUE_TIMEOUT_S=1.0,
-    ) as server:
+    with behind_the_proxy(fixture_release, proxy, DEADLINE) as server:
         yield server
 
 
@@ -258,15 +266,7 @@ def patient_server(
 ) -> Iterator[LiveServer]:
     """Like flaky_server, with a deadline that outlasts the tests: a query the proxy holds keeps
     its connection to the store until the proxy lets it go, whatever the machine's speed."""
-    url = f"http://127.0.0.1:{proxy.port}/sparql"
-    with start_server(
-        fixture_release,
-        deadline=3600.0,
-        BACKEND_URL=url,
-        BACKEND_CONNECTIONS=2,
-        FAST_LANE_SLOTS=0,  # both connections in one lane, whoever asks (query/fairness.py)
-        QUEUE_TIMEOUT_S=1.0,
-    ) as server:
+    with behind_the_proxy(fixture_release, proxy, 3600.0) as server:
         yield server
 
 
