@@ -18,13 +18,13 @@ from __future__ import annotations
 import atexit
 import importlib
 import os
-from typing import Any
-
-from flask import Flask
-from flask_cors import CORS
+from typing import TYPE_CHECKING, Any
 
 from .. import config as project_config
 from . import formats
+
+if TYPE_CHECKING:  # Flask is imported where an app is made: query workers never import it
+    from flask import Flask
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "RELEASE_DIR": str(project_config.BUILD_DIR),
@@ -72,9 +72,13 @@ BLUEPRINTS = (  # the modules of the HTTP layer with a blueprint (`bp`), registe
 
 def create_app(config: dict | None = None) -> Flask:
     """The app for a release directory; `config` overrides DEFAULT_CONFIG keys."""
+    from flask import Flask
+    from flask_cors import CORS
+
     from .http.compression import compress
     from .http.security import install_security_headers
     from .query import admission
+    from .query.admission import POOLS_EXTENSION
     from .query.jobs import ENGINE_EXTENSION
     from .query.store import open_release
 
@@ -90,6 +94,8 @@ def create_app(config: dict | None = None) -> Flask:
         release = open_release(str(app.config["RELEASE_DIR"]))  # ReleaseNotFound if not built
         app.config["RELEASE_DIR"] = str(release.directory)
         app.config["RELEASE_FINGERPRINT"] = release.fingerprint
+        if app.config["START_QUERY_POOL"]:  # first: they load the release while the rest is set up
+            app.extensions[POOLS_EXTENSION] = _start_query_pools(app)
 
     CORS(
         app,
@@ -103,12 +109,8 @@ def create_app(config: dict | None = None) -> Flask:
     for module_name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(module_name).bp)
 
-    if app.config["START_QUERY_POOL"] and not app.config["BACKEND_URL"]:
-        pools = [_query_pool(app, app.config["WORKERS"])]  # the general lane
-        if app.config["FAST_LANE_SLOTS"] > 0:  # the fast lane's own workers (query/fairness.py)
-            pools.append(_query_pool(app, app.config["FAST_LANE_SLOTS"]))
-        for pool in pools:  # all load the release at once; warm before the first request
-            pool.warm_up()
+    if POOLS_EXTENSION in app.extensions:  # warming now: the app answers at once (issue 11)
+        pools = app.extensions[POOLS_EXTENSION]
         app.extensions[ENGINE_EXTENSION] = pools[0]
         admission.install(app, pools[0], app.config["WORKERS"], *pools[1:])
     elif app.config["BACKEND_URL"]:  # the backend's connections are shared by both lanes
@@ -117,6 +119,14 @@ def create_app(config: dict | None = None) -> Flask:
         admission.install(app, engine, connections - app.config["FAST_LANE_SLOTS"])
     install_security_headers(app)
     return app
+
+
+def _start_query_pools(app: Flask) -> list:
+    """The general lane's pool and the fast lane's own (query/fairness.py), starting."""
+    pools = [_query_pool(app, app.config["WORKERS"])]
+    if app.config["FAST_LANE_SLOTS"] > 0:
+        pools.append(_query_pool(app, app.config["FAST_LANE_SLOTS"]))
+    return pools
 
 
 def _query_pool(app: Flask, workers: int):

@@ -3,6 +3,7 @@
 The check runs a trivial query (`ASK {}`) through the same path as every query (the embedded
 store's worker pool, or the remote store with its publication record), with a short deadline,
 so it fails when queries would fail: no live worker, store unreachable, no complete release.
+"starting" (503 with Retry-After, at once) while the query workers load the release after a start.
 The body is JSON: {"status", "release" (sha256 of the release manifest), "backend", "instance"
 (process id), "seconds"}
 plus "error" on 503. Never cached. HEAD works too (Flask answers HEAD for GET routes).
@@ -35,6 +36,15 @@ def healthz() -> Response:
     error = None
     if pool is None:
         error = "no query pool in this process"
+    elif admission.query_workers_starting(current_app):  # at once: no need to wait for the probe
+        return _health(
+            config,
+            backend,
+            started,
+            "the query workers are loading the release",
+            status="starting",
+            retry_after=1,
+        )
     else:
         try:  # through fair admission (the fast lane is open to it), never from the cache
             answer = admission.answer(
@@ -44,8 +54,19 @@ def healthz() -> Response:
                 error = answer.message.strip()
         except admission.QueryNotRun as refusal:
             error = refusal.message
+    return _health(config, backend, started, error)
+
+
+def _health(
+    config,
+    backend: str,
+    started: float,
+    error: str | None,
+    status: str = "unavailable",
+    retry_after: int | None = None,
+) -> Response:
     body = {
-        "status": "ok" if error is None else "unavailable",
+        "status": "ok" if error is None else status,
         "release": config.get("RELEASE_FINGERPRINT"),
         "backend": backend,
         "instance": os.getpid(),  # which replica answered (behind a load balancer)
@@ -53,9 +74,12 @@ def healthz() -> Response:
     }
     if error is not None:
         body["error"] = error
+    headers = {"Cache-Control": "no-store"}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return Response(
         json.dumps(body) + "\n",
         status=200 if error is None else 503,
         content_type="application/json",
-        headers={"Cache-Control": "no-store"},
+        headers=headers,
     )

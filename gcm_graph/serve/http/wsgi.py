@@ -3,35 +3,45 @@
     python -m gcm_graph.serve.http.wsgi --port 8000 --release-dir build
     gunicorn -w 2 'gcm_graph.serve.http.wsgi:make_wsgi_app()'   # alternative: one pool per worker
 
-The process prints `listening on http://HOST:PORT/` once the query workers are warm, so a caller
-(tests, `make run`) can wait for that line; `--port 0` picks a free port.
+The server answers as soon as it is bound (pages, /healthz "starting") while the query workers
+load the release. The process prints `listening on http://HOST:PORT/` once the query workers are
+warm, so a caller (tests, `make run`) can wait for that line; `--port 0` picks a free port.
 """
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import json
 import logging
 import signal
 import sys
+import threading
+from contextlib import suppress
 
 from flask import Flask
 from waitress import create_server
 
 from .. import DEFAULT_CONFIG, create_app
-from ..query.admission import FAIR_EXTENSION
+from ..query.admission import FAIR_EXTENSION, warm_up
 from ..query.jobs import ENGINE_EXTENSION
+from ..query.store import open_release
 from .connections import accept_in_batches, raise_open_files_limit, waitress_settings
 
 
 def make_wsgi_app(**config) -> Flask:
-    """The app (its query workers warm) for gunicorn or any WSGI server."""
+    """The app for gunicorn or any WSGI server (its query workers warming: /healthz says so)."""
     return create_app(config)
 
 
+failed_to_warm: list[RuntimeError] = []
+
+
 def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
-    """Serve until interrupted; `announce` gets the 'listening on URL' line once bound. The
-    app's query pool is closed when it returns, also when the address cannot be bound."""
+    """Serve until interrupted. The server answers as soon as it is bound (pages, /healthz
+    "starting") while the query workers load the release; `announce` gets the 'listening on URL'
+    line once they are warm. RuntimeError if they never get warm. The app's query pool is
+    closed when it returns, also when the address cannot be bound."""
     server = None
     try:
         server = create_server(
@@ -45,10 +55,14 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
             **proxy_settings(app.config),
         )
         accept_in_batches(server)
-        announce(f"listening on http://{host}:{server.effective_port}/")
+        line = f"listening on http://{host}:{server.effective_port}/"
+        threading.Thread(
+            target=_announce_when_warm, args=(app, line, announce), daemon=True
+        ).start()
         server.run()
     except KeyboardInterrupt:
-        pass
+        if failed_to_warm:
+            raise failed_to_warm[0] from None
     finally:
         if server is not None:
             server.close()
@@ -56,6 +70,25 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
             pool = app.extensions.get(name)
             if pool is not None:
                 pool.close()
+
+
+def _announce_when_warm(app: Flask, line: str, announce) -> None:
+    """Load the pages' store of this process beside the query workers, and say the server is
+    ready once they are warm; if they cannot get warm, stop the server (run raises)."""
+    if not app.config.get("BACKEND_URL"):
+        threading.Thread(target=_load_pages_store, args=(app,), daemon=True).start()
+    try:
+        warm_up(app)
+    except RuntimeError as error:
+        failed_to_warm.append(error)
+        _thread.interrupt_main()
+        return
+    announce(line)
+
+
+def _load_pages_store(app: Flask) -> None:
+    with suppress(Exception):  # a page that needs it reports the problem
+        open_release(str(app.config["RELEASE_DIR"])).store  # noqa: B018 - loads it
 
 
 def proxy_settings(config: dict) -> dict:

@@ -52,6 +52,9 @@ def install(app: Flask, pool, general_slots: int, fast_pool=None) -> None:
     app.extensions[CACHE_EXTENSION] = AnswerCache(int(app.config.get("ANSWER_CACHE_BYTES", 0)))
 
 
+POOLS_EXTENSION = "gcm.query_pools"  # every QueryPool of the app (warm_up, query_workers_starting)
+
+
 def client_address() -> str:
     return request.remote_addr or "unknown"
 
@@ -111,3 +114,16 @@ def answer(
     if key is not None and result.status == 200 and result.format is not None:
         cache.put(key, CachedAnswer(result.body, result.format))
     return Answered(result.status, result.body, result.format, cached=False)
+
+
+def warm_up(app: Flask, timeout: float = 120.0) -> None:
+    """Wait until the app's query workers are warm (RuntimeError after `timeout` seconds).
+    create_app does not wait: the server listens, and answers pages and /healthz ("starting"),
+    while the workers load the release; queries wait for them in the queue."""
+    for pool in app.extensions.get(POOLS_EXTENSION, ()):
+        pool.warm_up(timeout)
+
+
+def query_workers_starting(app: Flask) -> bool:
+    """True until every query pool of the app has been warm once."""
+    return not all(pool.is_warm for pool in app.extensions.get(POOLS_EXTENSION, ()))

@@ -1,7 +1,9 @@
 """The supervised pool of query worker processes (worker.py), shared by the web server's threads.
 
 * Workers are started from a clean forkserver and take no query before they are warm (the
-  release loaded). The pool keeps `workers` of them.
+  release loaded). The pool keeps `workers` of them. The forkserver loads the release once
+  (preload.py), so workers forked from it are warm at once. The pool starts warming when it is
+  made; `warm_up` waits for it, `is_warm` says whether it has been warm once (/healthz).
 * A supervisor thread waits on every worker's process sentinel
   (multiprocessing.connection.wait): any death, idle or busy (kill -9, the kernel's OOM killer, a
   crash), is noticed at once and the worker replaced. A query never goes to a dead worker.
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from . import worker
+from . import preload, worker
 from .jobs import DeadlineExceeded, PoolBusy, QueryAnswer, QueryJob, WorkerDied
 
 log = logging.getLogger(__name__)
@@ -91,9 +93,10 @@ class QueryPool:
         recycle_mb: float | None = RECYCLE_MB,
     ):
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([worker.__name__])
+        self._context.set_forkserver_preload([preload.__name__, worker.__name__])
         self.workers = workers
-        self.sandboxed = False  # known after warm_up()
+        self.sandboxed = False  # known once warm
+        self._release_dir = release_dir
         self._args = (release_dir, sandbox, memory_mb)
         self._memory_mb = memory_mb
         self._max_queries = max(1, int(max_queries))
@@ -102,6 +105,7 @@ class QueryPool:
         self._all: list[_Worker] = []
         self._idle: deque[_Worker] = deque()
         self._closed = False
+        self._warm_once = threading.Event()
         self._startup_failures = 0
         self._next_start = 0.0
         self._wake_read, self._wake_write = os.pipe()
@@ -116,13 +120,17 @@ class QueryPool:
 
     def warm_up(self, timeout: float = 120.0) -> None:
         """Block until `workers` workers are warm (each has loaded the release)."""
-        with self._lock:
-            if not self._lock.wait_for(lambda: self._warm_count() >= self.workers, timeout):
-                raise RuntimeError(
-                    f"the query workers did not start within {timeout:g} s "
-                    f"({self._startup_failures} died while starting; see the log)"
-                )
-            self.sandboxed = all(w.sandboxed for w in self._all if w.ready)
+        if not self._warm_once.wait(timeout):
+            raise RuntimeError(
+                f"the query workers did not start within {timeout:g} s "
+                f"({self._startup_failures} died while starting; see the log)"
+            )
+
+    @property
+    def is_warm(self) -> bool:
+        """All `workers` have been warm at once: the start is over. (Afterwards a worker being
+        replaced does not make the pool cold: queries wait for a free worker as usual.)"""
+        return self._warm_once.is_set()
 
     def run(self, job: QueryJob, deadline: float, queue_timeout: float) -> QueryAnswer:
         """Answer `job`. PoolBusy if no worker is free within `queue_timeout` seconds (nothing
@@ -300,7 +308,12 @@ class QueryPool:
             name="gcm-query-worker",
             daemon=True,
         )
-        process.start()
+        # the first start also starts the forkserver, which inherits this and loads the release
+        os.environ[preload.PRELOAD_ENV] = self._release_dir
+        try:
+            process.start()
+        finally:
+            os.environ.pop(preload.PRELOAD_ENV, None)
         theirs.close()
         their_stderr.close()
         os.set_blocking(stderr.fileno(), False)
@@ -335,6 +348,9 @@ class QueryPool:
         if self.sandboxed and not sandboxed:
             log.warning("replacement query worker %s runs without the network sandbox", pid)
         self._idle.append(w)
+        if not self._warm_once.is_set() and self._warm_count() >= self.workers:
+            self.sandboxed = all(w.sandboxed for w in self._all if w.ready)
+            self._warm_once.set()
 
     def _on_exit(self, w: _Worker) -> None:
         if w.gone:

@@ -2,7 +2,7 @@
 
 pyoxigraph cannot cancel a running query, so each query runs in a worker *process* that the pool
 (pool.py) can kill. A worker is started from a clean forkserver (never forked from the threaded
-web server), loads the release, caps its address space, installs the network sandbox, says
+web server), finds the release loaded (preload.py) or loads it, caps its address space, installs the network sandbox, says
 `ready` on its pipe and then answers jobs from that pipe until the pipe closes. Its answer is
 bytes already serialised in the negotiated format (so the web process only copies them out) and
 its resident memory after the query (so the pool can recycle a worker that has grown).
@@ -26,6 +26,7 @@ from .. import formats
 from .jobs import QueryAnswer, QueryJob
 from .ldcontext import write_graph
 from .prefixes import declare_standard_prefixes, explain_syntax_error
+from .preload import preloaded_store
 from .store import NQUADS_FILE, PREFIX_MAP, load_store
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     started = time.perf_counter()
-    store = load_store(Path(release_dir) / NQUADS_FILE)
+    store = preloaded_store(release_dir) or load_store(Path(release_dir) / NQUADS_FILE)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
