@@ -6,7 +6,8 @@ The server is `python -m gcm_graph.serve.http.wsgi` (what `gcm-graph serve` runs
 default settings, on a free loopback port (testing/servers.py). Clients are told apart by their
 source address (127.0.0.N). Probes, in order:
 
-  start         seconds from launch to the first answer of /healthz
+  start         seconds from launch to the "listening on" line (query workers warm) and the
+                /healthz answer then (benchmarks/bench_start.py times the first answers)
   connections   1,000 idle sockets + 50 clients sending one header line every 5 s: /healthz and
                 a cheap query (first answer after the sockets are open; then median and max)
   body          a POST announcing 300 MiB: status, body bytes taken, temporary files opened
@@ -361,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
         url = server.url
         first = healthz(url)
         print(
-            f"start        first /healthz {first.status} {time.monotonic() - launched_at:.2f} s after launch",
+            f"start        workers warm, /healthz {first.status} "
+            f"{time.monotonic() - launched_at:.2f} s after launch",
             flush=True,
         )
         for name, probe in PROBES.items():
