@@ -124,3 +124,21 @@ def test_a_no_residue_pattern_passes_exactly_the_texts_without_the_residue(text)
         compiled = re.compile(pattern)
         passes = bool(compiled.match(text) or compiled.search(text))
         assert passes == (re.search(residue, text) is None), (pattern, text)
+
+
+COUNTRY = "https://w3id.org/gcm/country/AFG"
+
+
+def test_a_country_with_names_but_none_in_english_is_caught_once(shapes) -> None:
+    """Asked once per country (it was asked once per name), it reports the country once, and
+    not a country without names (a graph of one document alone has none)."""
+    names = '<{c}> a gcm:Country ; skos:prefLabel "Afghanistan"@fr , "Афганистан"@ru {en}.'
+    message = f"Country {COUNTRY} has names but none in English"
+    broken = messages_on(
+        shapes, names.format(c=COUNTRY, en=""), "https://w3id.org/gcm/ontology#Country"
+    )
+    assert broken.count(message) == 1, broken
+    mended = names.format(c=COUNTRY, en=', "Afghanistan"@en ')
+    nameless = f"<{COUNTRY}> a gcm:Country ."
+    for graph in (mended, nameless):
+        assert message not in messages_on(shapes, graph, "https://w3id.org/gcm/ontology#Country")
