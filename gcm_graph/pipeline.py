@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+
 from .background import AnalysisProcess
 from .config import BUILD_DIR, ONTOLOGY_FILE, SHAPES_DIR, SOURCES_DIR, base_uri, release_date
 from .context import BuildContext
@@ -147,10 +149,12 @@ def build_release(
 
         with timer.stage("write dumps"):
             triples = write_dumps(ctx.dataset, staged, merged_written=start_analysis)
+        with timer.stage("merge"):
+            merged = merged_graph(ctx.dataset)
         with timer.stage("validate"):
-            validation = validate_graph(ctx.dataset, load_shapes(shapes_dir))
+            validation = validate_graph(merged, load_shapes(shapes_dir))
         with timer.stage("write"):
-            write_release(staged, ctx, triples, validation)
+            write_release(staged, ctx, triples, validation, merged)
         if worker and validation.conforms:
             with timer.stage("analyze (wait)"):
                 timer.timings.update(worker.result())
@@ -174,14 +178,15 @@ def build_release(
     return BuildResult(out_dir, triples, validation, dict(timer.timings))
 
 
-def write_release(out: Path, ctx: BuildContext, triples: int, validation: ValidationResult) -> None:
+def write_release(
+    out: Path, ctx: BuildContext, triples: int, validation: ValidationResult, merged: Graph
+) -> None:
     """Everything but the dumps (written first, for the analysis) and the analysis; `triples`:
-    the number of triples of the merged graph."""
+    the number of triples of `merged`, the union of the dataset's graphs."""
     shutil.copyfile(ONTOLOGY_FILE, out / "ontology.ttl")
     (out / "discrepancies.json").write_text(ctx.report.to_json(), encoding="utf-8")
     (out / "discrepancies.md").write_text(ctx.report.to_markdown(), encoding="utf-8")
     (out / "validation-report.txt").write_text(validation.text(), encoding="utf-8")
-    merged = merged_graph(ctx.dataset)  # JSON-LD and the VoID partitions describe the union
     write_jsonld_files(merged, out)
     graph_sizes = {str(c.identifier): len(c) for c in ctx.dataset.graphs() if len(c)}
     sources = list(ctx.sources.values())

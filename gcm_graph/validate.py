@@ -85,9 +85,10 @@ def validate_graph(data: Graph | Dataset, shapes: Graph) -> ValidationResult:
     """Validate without inference: the shapes state what the data must say explicitly.
 
     A Dataset is validated as the union of its graphs (pyshacl reads a multigraph with
-    default_union), which is the release's merged graph: the build validates its dataset as
-    it is, without copying its triples into a merged graph first (2 s). rdflib's memory store
-    keeps one copy of a triple however many graphs hold it, so the union has no duplicates.
+    default_union), which is the release's merged graph. rdflib's memory store keeps one copy
+    of a triple however many graphs hold it, so the union has no duplicates. The build passes
+    the merged graph, which it makes anyway for the JSON-LD and VoID files: a look-up in a
+    plain graph is cheaper than in the union of a Dataset (validation: 12 % less CPU).
 
     inplace: with no inference pyshacl does not change the data graph, and its defensive copy
     of the ~30,000 triples took 0.7 s. The shapes are validated in their set-level form (see
