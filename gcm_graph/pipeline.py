@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sys
 import time
@@ -72,6 +73,21 @@ class StageTimer:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the build runs. The dataset is ~10^6
+    long-lived objects and the build makes them in bulk, so the collector ran again and again
+    over all of them, finding almost nothing (about a fifth of the build's CPU time). The few
+    cycles made meanwhile are collected when it is back on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def stderr_progress(stage: str) -> None:
     print(f"  {stage} ...", file=sys.stderr, flush=True)
 
@@ -114,6 +130,7 @@ class BuildResult:
     timings: dict[str, float]
 
 
+@collector_paused()
 def build_release(
     out_dir: Path = BUILD_DIR,
     base: str | None = None,
