@@ -19,6 +19,7 @@ from .errors import ValidationFailure
 from .extract.objective_list import parse_objective_list
 from .extract.resolution import parse_resolution
 from .jsonld import write_release_files as write_jsonld_files
+from .merged import MergedTriples
 from .model import booklet as booklet_model
 from .model import gfmd as gfmd_model
 from .model import idm as idm_model
@@ -30,7 +31,6 @@ from .model.base import describe_source
 from .release import (
     bind_prefixes,
     keep_failed,
-    merged_graph,
     release_manifest,
     staging_dir,
     swap_in,
@@ -198,7 +198,7 @@ def write_release(out: Path, ctx: BuildContext, triples: int, validation: Valida
     (out / "discrepancies.json").write_text(ctx.report.to_json(), encoding="utf-8")
     (out / "discrepancies.md").write_text(ctx.report.to_markdown(), encoding="utf-8")
     (out / "validation-report.txt").write_text(validation.text(), encoding="utf-8")
-    merged = merged_graph(ctx.dataset)  # JSON-LD and the VoID partitions describe the union
+    merged = MergedTriples.of(ctx.dataset)  # JSON-LD and the VoID partitions describe the union
     write_jsonld_files(merged, out)
     graph_sizes = {str(c.identifier): len(c) for c in ctx.dataset.graphs() if len(c)}
     sources = list(ctx.sources.values())
