@@ -55,14 +55,21 @@ def release_lines(dataset: Dataset) -> dict[str, list[str]]:
     """The N-Triples lines of each named graph (by graph IRI, sorted), each graph's lines
     sorted and unique: the one order every dump is written in.
 
-    Sorting text lines is far cheaper than sorting pyoxigraph terms by their str()."""
+    Sorting text lines is far cheaper than sorting pyoxigraph terms by their str(). A term is
+    written once (pyoxigraph's N-Triples form of it, its str()), however many triples hold it."""
+    written: dict[Node, str] = {}
+
+    def nt(term: Node) -> str:
+        text = written.get(term)
+        if text is None:
+            text = written[term] = str(_ox_term(term))
+        return text
+
     lines = {}
     for graph in dataset.graphs():
-        if not isinstance(graph.identifier, URIRef) or not len(graph):
-            continue
-        triples = [ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph]
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        lines[str(graph.identifier)] = sorted(set(text.splitlines()))
+        if isinstance(graph.identifier, URIRef) and len(graph):
+            unique = {f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in graph}
+            lines[str(graph.identifier)] = sorted(unique)
     return dict(sorted(lines.items()))
 
 
@@ -71,7 +78,7 @@ def _quad_line(triple_line: str, graph: str) -> str:
     return f"{triple_line[:-2]} <{graph}> ."
 
 
-def _serialize(items: list, fmt: ox.RdfFormat) -> str:
+def _serialize(items: Iterable[ox.Quad], fmt: ox.RdfFormat) -> str:
     """pyoxigraph's writer (fast) with the prefix lines sorted, so that the header is stable."""
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     text = ox.serialize(items, format=fmt, prefixes=prefixes).decode("utf-8")
@@ -101,8 +108,8 @@ def write_dumps(
     if merged_written:
         merged_written()
     (out / "gcm.nq").write_text("\n".join(sorted(quad_lines)) + "\n", encoding="utf-8")
-    triples = [q.triple for q in ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
-    quads = list(ox.parse("\n".join(quad_lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    triples = ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)  # read as written
+    quads = ox.parse("\n".join(quad_lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     (out / "gcm.ttl").write_text(_serialize(triples, ox.RdfFormat.TURTLE), encoding="utf-8")
     (out / "gcm.trig").write_text(_serialize(quads, ox.RdfFormat.TRIG), encoding="utf-8")
     return len(triple_lines)
