@@ -12,9 +12,9 @@ index, and answers the few read-only rdflib Graph calls that rdflib's JSON-LD co
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
-from rdflib import BNode, Dataset, URIRef
+from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 Triple = tuple[Node, Node, Node]
@@ -35,9 +35,9 @@ class MergedTriples:
         self._values: dict[Node, dict[Node, Node]] = {}
 
     @classmethod
-    def of(cls, dataset: Dataset) -> MergedTriples:
-        """The union of the dataset's graphs (each triple once)."""
-        return cls(triple for graph in dataset.graphs() for triple in graph)
+    def of(cls, graphs: Mapping[str, Iterable[Triple]]) -> MergedTriples:
+        """The union of the named graphs (each triple once)."""
+        return cls(triple for triples in graphs.values() for triple in triples)
 
     def __len__(self) -> int:
         return len(self._triples)

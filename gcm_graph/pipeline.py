@@ -31,6 +31,7 @@ from .model.base import describe_source
 from .release import (
     bind_prefixes,
     keep_failed,
+    named_graphs,
     release_manifest,
     staging_dir,
     swap_in,
@@ -163,11 +164,12 @@ def build_release(
                 worker.start(staged, staged / ANALYSIS_DIR)
 
         with timer.stage("write dumps"):
-            triples = write_dumps(ctx.dataset, staged, merged_written=start_analysis)
+            graphs = named_graphs(ctx.dataset)
+            triples = write_dumps(graphs, staged, merged_written=start_analysis)
         with timer.stage("validate"):
             validation = validate_graph(ctx.dataset, load_shapes(shapes_dir))
         with timer.stage("write"):
-            write_release(staged, ctx, triples, validation)
+            write_release(staged, ctx, MergedTriples.of(graphs), validation)
         if worker and validation.conforms:
             with timer.stage("analyze (wait)"):
                 timer.timings.update(worker.result())
@@ -191,18 +193,19 @@ def build_release(
     return BuildResult(out_dir, triples, validation, dict(timer.timings))
 
 
-def write_release(out: Path, ctx: BuildContext, triples: int, validation: ValidationResult) -> None:
-    """Everything but the dumps (written first, for the analysis) and the analysis; `triples`:
-    the number of triples of the merged graph."""
+def write_release(
+    out: Path, ctx: BuildContext, merged: MergedTriples, validation: ValidationResult
+) -> None:
+    """Everything but the dumps (written first, for the analysis) and the analysis; `merged`:
+    the union of the named graphs (the JSON-LD dump and the VoID partitions describe it)."""
     shutil.copyfile(ONTOLOGY_FILE, out / "ontology.ttl")
     (out / "discrepancies.json").write_text(ctx.report.to_json(), encoding="utf-8")
     (out / "discrepancies.md").write_text(ctx.report.to_markdown(), encoding="utf-8")
     (out / "validation-report.txt").write_text(validation.text(), encoding="utf-8")
-    merged = MergedTriples.of(ctx.dataset)  # JSON-LD and the VoID partitions describe the union
     write_jsonld_files(merged, out)
     graph_sizes = {str(c.identifier): len(c) for c in ctx.dataset.graphs() if len(c)}
     sources = list(ctx.sources.values())
     void = void_graph(ctx.iris, sources, merged, graph_sizes, out, release_date())
     (out / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
-    manifest = release_manifest(out, ctx.dataset, triples, ctx.sources.values(), ctx.iris.base)
+    manifest = release_manifest(out, ctx.dataset, len(merged), ctx.sources.values(), ctx.iris.base)
     write_json(out / "manifest.json", manifest)

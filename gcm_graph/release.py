@@ -22,6 +22,7 @@ from .sources import Source
 from .vocab import PREFIXES
 
 Node = URIRef | BNode | Literal
+Triple = tuple[Node, Node, Node]
 
 
 def merged_graph(dataset: Dataset) -> Graph:
@@ -51,7 +52,18 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term))
 
 
-def release_lines(dataset: Dataset) -> dict[str, list[str]]:
+def named_graphs(dataset: Dataset) -> dict[str, list[Triple]]:
+    """The triples of each non-empty named graph, by graph IRI (sorted): read from the dataset
+    once, for the dumps and then the merged graph's JSON-LD and VoID."""
+    graphs = {
+        str(graph.identifier): list(graph)
+        for graph in dataset.graphs()
+        if isinstance(graph.identifier, URIRef) and len(graph)
+    }
+    return dict(sorted(graphs.items()))
+
+
+def release_lines(graphs: dict[str, list[Triple]]) -> dict[str, list[str]]:
     """The N-Triples lines of each named graph (by graph IRI, sorted), each graph's lines
     sorted and unique: the one order every dump is written in.
 
@@ -65,12 +77,10 @@ def release_lines(dataset: Dataset) -> dict[str, list[str]]:
             text = written[term] = str(_ox_term(term))
         return text
 
-    lines = {}
-    for graph in dataset.graphs():
-        if isinstance(graph.identifier, URIRef) and len(graph):
-            unique = {f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in graph}
-            lines[str(graph.identifier)] = sorted(unique)
-    return dict(sorted(lines.items()))
+    return {
+        name: sorted({f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in triples})
+        for name, triples in graphs.items()
+    }
 
 
 def _quad_line(triple_line: str, graph: str) -> str:
@@ -89,7 +99,7 @@ def _serialize(items: Iterable[ox.Quad], fmt: ox.RdfFormat) -> str:
 
 
 def write_dumps(
-    dataset: Dataset, out: Path, merged_written: Callable[[], None] | None = None
+    graphs: dict[str, list[Triple]], out: Path, merged_written: Callable[[], None] | None = None
 ) -> int:
     """gcm.ttl and gcm.nt (merged), gcm.trig and gcm.nq (named graphs), all deterministic;
     returns the number of triples of the merged graph. merged_written is called as soon as
@@ -100,7 +110,7 @@ def write_dumps(
     back from the sorted lines by pyoxigraph's parser (faster than building and sorting
     pyoxigraph terms in Python).
     """
-    by_graph = release_lines(dataset)
+    by_graph = release_lines(graphs)
     triple_lines = sorted(set().union(*by_graph.values()))
     quad_lines = [_quad_line(line, g) for g, lines in by_graph.items() for line in lines]
     nt = "\n".join(triple_lines) + "\n"
