@@ -39,12 +39,18 @@ def sample_dataset() -> Dataset:
     return dataset
 
 
-def test_compact_json_ld_equals_the_rdflib_graphs():
-    dataset = sample_dataset()
+def rdflib_union(dataset: Dataset) -> Graph:
+    """The reference: every triple of every graph added to one rdflib Graph."""
     graph = Graph()
     for context in dataset.graphs():
         for triple in context:
             graph.add(triple)
+    return graph
+
+
+def test_compact_json_ld_equals_the_rdflib_graphs():
+    dataset = sample_dataset()
+    graph = rdflib_union(dataset)
     merged = MergedTriples.of(named_graphs(dataset))
     assert len(merged) == len(graph) == 11
     context = load_context()
@@ -53,10 +59,7 @@ def test_compact_json_ld_equals_the_rdflib_graphs():
 
 def test_void_partitions_count_the_same_as_on_a_graph():
     dataset = sample_dataset()
-    graph = Graph()
-    for context in dataset.graphs():
-        for triple in context:
-            graph.add(triple)
+    graph = rdflib_union(dataset)
     from_merged, from_graph = Graph(), Graph()
     node = URIRef(BASE + "dataset")
     _partitions(from_merged, node, MergedTriples.of(named_graphs(dataset)))
