@@ -28,6 +28,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.plugins.serializers.jsonld import from_rdf
 
 from .config import ONTOLOGY_FILE
+from .merged import MergedTriples
 from .vocab import PREFIXES
 
 CONTEXT_FILE = "context.jsonld"
@@ -146,7 +147,7 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def compact(graph: Graph, context: dict[str, Any], context_ref: object) -> bytes:
+def compact(graph: Graph | MergedTriples, context: dict[str, Any], context_ref: object) -> bytes:
     """The graph as compact JSON-LD with `context`; the document's "@context" is `context_ref`
     (the context's URL for answers, the context object itself for the self-contained dump)."""
     document = from_rdf(graph, context["@context"])
@@ -168,7 +169,7 @@ def context_url(base: str) -> str:
     return base + CONTEXT_FILE
 
 
-def write_release_files(merged: Graph, out: Path) -> None:
+def write_release_files(merged: Graph | MergedTriples, out: Path) -> None:
     """context.jsonld and gcm.jsonld (the merged graph, its context inlined: usable offline)."""
     context = load_context()
     (out / CONTEXT_FILE).write_bytes(dumps(context))

@@ -22,6 +22,7 @@ from .sources import Source
 from .vocab import PREFIXES
 
 Node = URIRef | BNode | Literal
+Triple = tuple[Node, Node, Node]
 
 
 def merged_graph(dataset: Dataset) -> Graph:
@@ -32,6 +33,14 @@ def merged_graph(dataset: Dataset) -> Graph:
         for triple in context:
             merged.add(triple)
     return merged
+
+
+def graph_of(triples: Iterable[Triple]) -> Graph:
+    """An rdflib Graph of `triples` (addN: no per-triple events), with the project's prefixes."""
+    graph = Graph()
+    bind_prefixes(graph)
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
 
 
 def bind_prefixes(graph: Graph) -> None:
@@ -51,19 +60,35 @@ def _ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term))
 
 
-def release_lines(dataset: Dataset) -> dict[str, list[str]]:
+def named_graphs(dataset: Dataset) -> dict[str, list[Triple]]:
+    """The triples of each non-empty named graph, by graph IRI (sorted): read from the dataset
+    once, for the dumps and then the merged graph's JSON-LD and VoID."""
+    graphs = {
+        str(graph.identifier): list(graph)
+        for graph in dataset.graphs()
+        if isinstance(graph.identifier, URIRef) and len(graph)
+    }
+    return dict(sorted(graphs.items()))
+
+
+def release_lines(graphs: dict[str, list[Triple]]) -> dict[str, list[str]]:
     """The N-Triples lines of each named graph (by graph IRI, sorted), each graph's lines
     sorted and unique: the one order every dump is written in.
 
-    Sorting text lines is far cheaper than sorting pyoxigraph terms by their str()."""
-    lines = {}
-    for graph in dataset.graphs():
-        if not isinstance(graph.identifier, URIRef) or not len(graph):
-            continue
-        triples = [ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in graph]
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        lines[str(graph.identifier)] = sorted(set(text.splitlines()))
-    return dict(sorted(lines.items()))
+    Sorting text lines is far cheaper than sorting pyoxigraph terms by their str(). A term is
+    written once (pyoxigraph's N-Triples form of it, its str()), however many triples hold it."""
+    written: dict[Node, str] = {}
+
+    def nt(term: Node) -> str:
+        text = written.get(term)
+        if text is None:
+            text = written[term] = str(_ox_term(term))
+        return text
+
+    return {
+        name: sorted({f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in triples})
+        for name, triples in graphs.items()
+    }
 
 
 def _quad_line(triple_line: str, graph: str) -> str:
@@ -71,7 +96,7 @@ def _quad_line(triple_line: str, graph: str) -> str:
     return f"{triple_line[:-2]} <{graph}> ."
 
 
-def _serialize(items: list, fmt: ox.RdfFormat) -> str:
+def _serialize(items: Iterable[ox.Quad], fmt: ox.RdfFormat) -> str:
     """pyoxigraph's writer (fast) with the prefix lines sorted, so that the header is stable."""
     prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
     text = ox.serialize(items, format=fmt, prefixes=prefixes).decode("utf-8")
@@ -82,7 +107,7 @@ def _serialize(items: list, fmt: ox.RdfFormat) -> str:
 
 
 def write_dumps(
-    dataset: Dataset, out: Path, merged_written: Callable[[], None] | None = None
+    graphs: dict[str, list[Triple]], out: Path, merged_written: Callable[[], None] | None = None
 ) -> int:
     """gcm.ttl and gcm.nt (merged), gcm.trig and gcm.nq (named graphs), all deterministic;
     returns the number of triples of the merged graph. merged_written is called as soon as
@@ -93,7 +118,7 @@ def write_dumps(
     back from the sorted lines by pyoxigraph's parser (faster than building and sorting
     pyoxigraph terms in Python).
     """
-    by_graph = release_lines(dataset)
+    by_graph = release_lines(graphs)
     triple_lines = sorted(set().union(*by_graph.values()))
     quad_lines = [_quad_line(line, g) for g, lines in by_graph.items() for line in lines]
     nt = "\n".join(triple_lines) + "\n"
@@ -101,8 +126,8 @@ def write_dumps(
     if merged_written:
         merged_written()
     (out / "gcm.nq").write_text("\n".join(sorted(quad_lines)) + "\n", encoding="utf-8")
-    triples = [q.triple for q in ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
-    quads = list(ox.parse("\n".join(quad_lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    triples = ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)  # read as written
+    quads = ox.parse("\n".join(quad_lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     (out / "gcm.ttl").write_text(_serialize(triples, ox.RdfFormat.TURTLE), encoding="utf-8")
     (out / "gcm.trig").write_text(_serialize(quads, ox.RdfFormat.TRIG), encoding="utf-8")
     return len(triple_lines)

@@ -23,9 +23,11 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
 from .config import FIRST_ISSUED
+from .merged import MergedTriples
 from .sources import Source
 from .vocab import DCAT, GCM, PREFIXES, VOID, Iris
 
+Merged = Graph | MergedTriples  # the union of the release's graphs (its triples and their number)
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 IANA = "https://www.iana.org/assignments/media-types/"
 W3C_FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -65,7 +67,7 @@ LICENCE_NOTE = (
 def void_graph(
     iris: Iris,
     sources: list[Source],
-    merged: Graph,
+    merged: Merged,
     graph_sizes: dict[str, int],
     release_dir: Path,
     release_date: str,
@@ -157,21 +159,27 @@ def _slug(iri: str) -> str:
     return hashlib.sha256(iri.encode()).hexdigest()[:16]
 
 
-def _partitions(g: Graph, dataset: URIRef, merged: Graph) -> None:
-    """void:classPartition (entities per class) and void:propertyPartition (triples per property)."""
-    classes = Counter(o for _s, o in merged.subject_objects(RDF.type) if isinstance(o, URIRef))
-    properties = Counter(p for _s, p, _o in merged)
+def _partitions(g: Graph, dataset: URIRef, merged: Merged) -> None:
+    """void:classPartition (entities per class) and void:propertyPartition (triples per property),
+    counted in one pass over the merged graph's triples."""
+    classes: Counter[URIRef] = Counter()
+    properties: Counter[URIRef] = Counter()
+    subjects = set()
+    rdf_type = RDF.type
+    for s, p, o in merged:
+        properties[p] += 1
+        subjects.add(s)
+        if p == rdf_type and isinstance(o, URIRef):
+            classes[o] += 1
     g.add((dataset, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
     g.add((dataset, VOID.properties, Literal(len(properties), datatype=XSD.integer)))
-    g.add(
-        (dataset, VOID.distinctSubjects, Literal(len(set(merged.subjects())), datatype=XSD.integer))
-    )
-    for cls, count in classes.items():
+    g.add((dataset, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
+    for cls, count in sorted(classes.items()):
         partition = URIRef(f"{dataset}#class-{_slug(str(cls))}")
         g.add((dataset, VOID.classPartition, partition))
         g.add((partition, VOID["class"], cls))
         g.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
-    for prop, count in properties.items():
+    for prop, count in sorted(properties.items()):
         partition = URIRef(f"{dataset}#property-{_slug(str(prop))}")
         g.add((dataset, VOID.propertyPartition, partition))
         g.add((partition, VOID.property, prop))

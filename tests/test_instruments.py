@@ -8,12 +8,14 @@ sources/un-ga-resolution-A-RES-73-195-gcm.txt.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Dataset, Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from gcm_graph.context import BuildContext
-from gcm_graph.extract.instrument_catalogue import CATALOGUE, KINDS
+from gcm_graph.extract.instrument_catalogue import CATALOGUE, KINDS, compiled
 from gcm_graph.extract.instruments import (
     ADOPTION,
     ENDORSEMENT,
@@ -22,6 +24,7 @@ from gcm_graph.extract.instruments import (
     YearClaim,
     booklet_frameworks,
     find_instruments,
+    required_literal,
     resolution_evidence,
     resolve_name,
 )
@@ -82,6 +85,31 @@ def slugs(text: str) -> list[str]:
 )  # fmt: skip
 def test_find_instruments(text, expected):
     assert slugs(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literal"),
+    [
+        (r"\bC0?97\b", "97"),
+        (r"(?:United\s+Nations\s+)?Global\s+Plan\s+of\s+Action", "Global"),
+        (r"(?<!Supplementary\s)Slavery\s+Convention", "Convention"),
+        (r"Policy-?makers", "Policy"),
+        (r"Paris|Kyoto", ""),  # an alternative: no literal is sure
+        (r"(?i)Paris", ""),  # case ignored: `in` would miss "PARIS"
+    ],
+)
+def test_required_literal(pattern, literal):
+    """The prefilter of find_instruments: a pattern runs only on texts holding its literal."""
+    assert required_literal(re.compile(pattern)) == literal
+
+
+def test_prefilter_loses_no_match(sources):
+    """Every match of every pattern in every source line contains the pattern's literal."""
+    keyed = [(pattern, required_literal(pattern)) for pattern, _item, _is_name in compiled()]
+    for source in sources.values():
+        for line in source.lines():
+            for pattern, literal in keyed:
+                assert all(literal in m.group(0) for m in pattern.finditer(line))
 
 
 def test_catalogue_is_consistent():

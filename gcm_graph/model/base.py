@@ -9,6 +9,7 @@ researcher can ask where each single link came from.
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, XSD
@@ -19,7 +20,9 @@ from ..vocab import GCM, Iris
 Node = URIRef | BNode | Literal
 
 
+@cache
 def integer(value: int) -> Literal:
+    """xsd:integer literals are made again and again (line numbers): one per value."""
     return Literal(value, datatype=XSD.integer)
 
 
@@ -40,6 +43,9 @@ class SourceGraph:
         self.source_iri = iris.source(source.id)
         self.name = iris.graph(source.id)
         self.graph: Graph = dataset.graph(self.name)
+        self._spans: dict[tuple[int, int], URIRef] = {}
+        """The spans this object described (one source graph may have several of them: a
+        span described twice adds nothing)."""
 
     def add(self, subject: Node, predicate: URIRef, obj: Node) -> None:
         self.graph.add((subject, predicate, obj))
@@ -48,9 +54,12 @@ class SourceGraph:
         """The IRI of a line range of this source, described once in this graph."""
         if last_line < first_line:
             raise ValueError(f"span {first_line}-{last_line} of {self.source.id} is reversed")
-        iri = self.iris.span(self.source.id, first_line, last_line)
+        iri = self._spans.get((first_line, last_line))
         g = self.graph
-        if (iri, RDF.type, GCM.SourceSpan) not in g:
+        if iri is None:
+            iri = self._spans[first_line, last_line] = self.iris.span(
+                self.source.id, first_line, last_line
+            )
             g.add((iri, RDF.type, GCM.SourceSpan))
             g.add((iri, GCM.inSource, self.source_iri))
             g.add((iri, GCM.firstLine, integer(first_line)))

@@ -30,7 +30,7 @@ MERGED_SHARE = 0.8
 
 
 def build(ctx: BuildContext) -> None:
-    booklet = parse_booklet(ctx.sources[SOURCE_ID])
+    booklet = ctx.parsed(parse_booklet, SOURCE_ID)
     graph = ctx.source_graph(SOURCE_ID)
     add_practices(graph, booklet, ctx.report.add)
     for section in booklet.sections:

@@ -109,7 +109,7 @@ def _only_references(evidence: Evidence) -> Evidence:
 
 def _practice_lines(ctx: BuildContext):
     """(practice, [(line, cleaned text)]) for each booklet practice, footnote lines left out."""
-    booklet = parse_booklet(ctx.sources[BOOKLET])
+    booklet = ctx.parsed(parse_booklet, BOOKLET)
     lines = ctx.sources[BOOKLET].lines()
     for section in booklet.sections:
         notes = {
