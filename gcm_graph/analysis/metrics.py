@@ -8,7 +8,8 @@ Conventions (the same for every graph, so that numbers compare):
 - eigenvector centrality: computed (with the weights) on the largest connected component only,
   every other node gets 0 — on a disconnected graph the leading eigenvector lives on one
   component, and per-component values would not be comparable;
-- communities: networkx Louvain with the weights, run LOUVAIN_RUNS times with the seeds SEED,
+- communities: networkx's Louvain with the weights (louvain.py: the same algorithm and results,
+  computed faster), run LOUVAIN_RUNS times with the seeds SEED,
   SEED + 1, ...; the partition with the highest modularity is kept (the earliest run on a tie).
   Louvain is greedy and order-dependent: one seed's partition is one of many near-optimal ones,
   so the summary also says how many runs found the kept partition and which objectives end up
@@ -27,6 +28,7 @@ import networkx as nx
 from networkx.algorithms import bipartite
 
 from .graphs import code_key, objective_nodes
+from .louvain import Louvain
 
 T = TypeVar("T")
 SEED = 20181219  # the day the General Assembly endorsed the Compact
@@ -81,9 +83,10 @@ def eigenvector(graph: nx.Graph) -> dict[str, float]:
 Partition = list[list[str]]
 
 
-def louvain(graph: nx.Graph, seed: int) -> Partition:
-    """One Louvain run: communities largest first, members in sorted order."""
-    found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+def louvain(graph: nx.Graph, seed: int, runner: Louvain | None = None) -> Partition:
+    """One Louvain run (networkx's louvain_communities with the weights; see louvain.py):
+    communities largest first, members in sorted order."""
+    found = (runner or Louvain(graph)).run(seed)
     groups = [sorted_nodes(graph, group) for group in found]
     return sorted(groups, key=lambda g: (-len(g), node_sort_key(graph, g[0])))
 
@@ -93,7 +96,8 @@ def louvain_runs(graph: nx.Graph, seed: int = SEED, runs: int = LOUVAIN_RUNS) ->
     annotate() and the summary's co-membership rows read the same runs."""
     cache = graph.graph.setdefault(_RUNS_CACHE, {})
     if (seed, runs) not in cache:
-        cache[(seed, runs)] = [louvain(graph, seed + run) for run in range(runs)]
+        runner = Louvain(graph)  # the graph prepared once for all the runs
+        cache[(seed, runs)] = [louvain(graph, seed + run, runner) for run in range(runs)]
     return cache[(seed, runs)]
 
 
