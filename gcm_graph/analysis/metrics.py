@@ -20,6 +20,7 @@ Conventions (the same for every graph, so that numbers compare):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -74,10 +75,37 @@ def eigenvector(graph: nx.Graph) -> dict[str, float]:
         return values
     components = [sorted_nodes(graph, c) for c in nx.connected_components(graph)]
     largest = sorted(components, key=lambda c: (-len(c), node_sort_key(graph, c[0])))[0]
-    sub = graph.subgraph(largest)
-    found = nx.eigenvector_centrality(sub, max_iter=10_000, tol=1e-12, weight="weight")
+    members = set(largest)
+    found = power_iteration(graph, [n for n in graph if n in members])
     values.update({node: round(value, ROUND) for node, value in found.items()})
     return values
+
+
+def power_iteration(
+    graph: nx.Graph, nodes: list[str], max_iter: int = 10_000, tol: float = 1e-12
+) -> dict[str, float]:
+    """networkx's eigenvector_centrality (weights; power iteration with A + I, L1 convergence
+    test) on the subgraph of `nodes`, the same operations in the same order on lists: the same
+    floats as networkx on a graph with the nodes in this order, several times faster. The
+    order is the graph's (networkx's subgraph view would take a set's order, which changes with
+    the interpreter's string hashing, for a component under half the graph)."""
+    index = {node: i for i, node in enumerate(nodes)}
+    adjacency = [
+        [(index[v], data.get("weight", 1)) for v, data in graph.adj[u].items() if v in index]
+        for u in nodes
+    ]
+    x = [1 / len(nodes)] * len(nodes)
+    for _ in range(max_iter):
+        last = x
+        x = list(last)
+        for n, neighbours in enumerate(adjacency):
+            for nbr, w in neighbours:
+                x[nbr] += last[n] * w
+        norm = math.hypot(*x) or 1
+        x = [v / norm for v in x]
+        if sum(abs(a - b) for a, b in zip(x, last, strict=True)) < len(nodes) * tol:
+            return dict(zip(nodes, x, strict=True))
+    raise nx.PowerIterationFailedConvergence(max_iter)
 
 
 Partition = list[list[str]]

@@ -95,10 +95,6 @@ def analyze(
     return AnalysisResult(out_dir, files, rows, graphs)
 
 
-FIRST = (g.OBJECTIVE_TARGET, g.OBJECTIVE_PROJECTION)
-"""The graphs the network drawings need: annotated first, so that drawing can start early."""
-
-
 def metrics_and_figures(
     graphs: dict[str, nx.Graph],
     goal_names: dict[int, str],
@@ -109,23 +105,30 @@ def metrics_and_figures(
 
     Every task is a pure function of its arguments, run at once in this process or by the
     executor's workers (which send back annotated copies): the same bytes either way. The
-    heatmaps need no metrics and start with the metrics; each network drawing starts as soon as
-    its graph is annotated."""
+    longest tasks go first, so that the short ones fill the gaps at the end: the two graphs the
+    network drawings need are annotated, the heatmaps (which need no metrics) drawn, each
+    network drawing queued as soon as its graph is annotated, and the other graphs annotated
+    last."""
     submit = executor.submit if executor else _done
-    order = [*FIRST, *(name for name in graphs if name not in FIRST)]
-    annotated = {name: submit(annotated_graph, graphs[name]) for name in order}
-    heatmaps = [
+    annotated = {
+        name: submit(annotated_graph, graphs[name])
+        for name in (g.OBJECTIVE_TARGET, g.OBJECTIVE_PROJECTION)
+    }
+    drawings = [
         submit(figures.goal_heatmap, graphs[g.OBJECTIVE_GOAL], goal_names, figures_dir),
         submit(figures.target_heatmap, graphs[g.OBJECTIVE_TARGET], figures_dir),
-    ]
-    drawings = [
         submit(networks.target_network, annotated[g.OBJECTIVE_TARGET].result(), figures_dir),
         submit(
             networks.projection_network, annotated[g.OBJECTIVE_PROJECTION].result(), figures_dir
         ),
     ]
+    annotated |= {
+        name: submit(annotated_graph, graph)
+        for name, graph in graphs.items()
+        if name not in annotated
+    }
     done = {name: annotated[name].result() for name in graphs}
-    return done, [p for task in (*heatmaps, *drawings) for p in task.result()]
+    return done, [p for task in drawings for p in task.result()]
 
 
 def annotated_graph(graph: nx.Graph) -> nx.Graph:
