@@ -32,7 +32,7 @@ from gcm_graph.analysis import (
     target_projection,
 )
 from gcm_graph.analysis.graphs import code_key
-from gcm_graph.analysis.metrics import louvain_runs, modularity
+from gcm_graph.analysis.metrics import louvain_runs, modularity, power_iteration
 from gcm_graph.analysis.queries import ReleaseNotFound, read_query
 from gcm_graph.config import QUERIES_DIR
 
@@ -230,6 +230,24 @@ def test_eigenvector_on_a_disconnected_graph_lives_on_the_largest_component() ->
     # a triangle: every node 1/sqrt(3); the pair and the isolated node get 0
     assert values["a"] == values["b"] == values["c"] == pytest.approx(3**-0.5, abs=1e-6)
     assert values["d"] == values["e"] == values["f"] == 0.0
+
+
+def test_power_iteration_gives_networkx_eigenvector_floats() -> None:
+    """metrics.power_iteration is networkx's eigenvector_centrality on lists: the same floats
+    (not approximately), on weighted graphs of several shapes."""
+    for seed in range(30):
+        graph = nx.gnm_random_graph(3 + seed, 4 + 3 * seed, seed=seed)
+        for i, (u, v) in enumerate(graph.edges):
+            graph.edges[u, v]["weight"] = 1 + (i * 7 + seed) % 5
+        nodes = list(max(nx.connected_components(graph), key=len))
+        nodes.sort(key=lambda n: (n * 37) % 101)  # an order of its own, kept by both
+        component = nx.Graph()
+        component.add_nodes_from(nodes)
+        component.add_edges_from(
+            e for e in graph.edges(data=True) if e[0] in nodes and e[1] in nodes
+        )
+        expected = nx.eigenvector_centrality(component, max_iter=10_000, tol=1e-12, weight="weight")
+        assert power_iteration(graph, nodes) == expected, seed
 
 
 def test_betweenness_prefers_strong_ties() -> None:

@@ -68,6 +68,32 @@ def load_release(release_dir: Path) -> Store:
     return store
 
 
+class AnswerMemo:
+    """A release store that answers each query text once, from then on from memory: the
+    analysis runs several catalogue queries for more than one graph or table (the
+    objective–target links, the slowest, for two graphs). The release does not change while
+    it is analysed, so a kept answer is the store's answer."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._answers: dict[str, _Answer] = {}
+
+    def query(self, text: str) -> _Answer:
+        if text not in self._answers:
+            solutions = self._store.query(text)
+            self._answers[text] = _Answer(solutions.variables, list(solutions))
+        return self._answers[text]
+
+
+@dataclass(frozen=True)
+class _Answer:
+    variables: list
+    solutions: list
+
+    def __iter__(self):
+        return iter(self.solutions)
+
+
 @dataclass(frozen=True)
 class Query:
     """A catalogue query with the fields of its comment header."""

@@ -19,7 +19,7 @@ from ..errors import GcmError
 from . import exports, figures, metrics, networks
 from . import graphs as g
 from .graphs import Q_GOALS, build_graphs
-from .queries import analysis_queries, load_release, run_query
+from .queries import AnswerMemo, analysis_queries, load_release, run_query
 from .summary import COMPUTED_BY, SummaryRow, summarize
 
 T = TypeVar("T")
@@ -64,7 +64,7 @@ def analyze(
     _check_replaceable(out_dir)
     step = progress or (lambda _stage: None)
     step("load release")
-    store = load_release(release_dir)
+    store = AnswerMemo(load_release(release_dir))
     step("graphs")
     graphs = build_graphs(store)
     goal_names = {
@@ -74,15 +74,10 @@ def analyze(
     staged = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(staged, ignore_errors=True)
     try:
-        step("metrics and figures")
-        graphs, drawn = metrics_and_figures(graphs, goal_names, staged / FIGURES_DIR, executor)
-        rows = summarize(store, graphs)
-        step("exports")
-        written = [
-            p for graph in graphs.values() for p in exports.export_graph(graph, staged / GRAPHS_DIR)
-        ]
-        written += drawn
+        step("metrics, figures and exports")
+        graphs, written = metrics_and_figures(graphs, goal_names, staged, executor)
         step("summary")
+        rows = summarize(store, graphs)
         written += write_summary(rows, staged)
         written.append(write_index(staged, written, rows, graphs, release_dir))
     except BaseException:
@@ -95,42 +90,52 @@ def analyze(
     return AnalysisResult(out_dir, files, rows, graphs)
 
 
-FIRST = (g.OBJECTIVE_TARGET, g.OBJECTIVE_PROJECTION)
-"""The graphs the network drawings need: annotated first, so that drawing can start early."""
-
-
 def metrics_and_figures(
     graphs: dict[str, nx.Graph],
     goal_names: dict[int, str],
-    figures_dir: Path,
+    out_dir: Path,
     executor: Executor | None,
 ) -> tuple[dict[str, nx.Graph], list[Path]]:
-    """The graphs annotated with their metrics (metrics.annotate), and the figures drawn.
+    """The graphs annotated with their metrics (metrics.annotate) and exported (GRAPHS_DIR),
+    and the figures drawn (FIGURES_DIR); the graphs and the files written (graph files first).
 
     Every task is a pure function of its arguments, run at once in this process or by the
     executor's workers (which send back annotated copies): the same bytes either way. The
-    heatmaps need no metrics and start with the metrics; each network drawing starts as soon as
-    its graph is annotated."""
+    longest tasks go first, so that the short ones fill the gaps at the end: the two graphs the
+    network drawings need are annotated, the heatmaps (which need no metrics) drawn, each
+    network drawing queued as soon as its graph is annotated, and the other graphs annotated
+    last."""
     submit = executor.submit if executor else _done
-    order = [*FIRST, *(name for name in graphs if name not in FIRST)]
-    annotated = {name: submit(annotated_graph, graphs[name]) for name in order}
-    heatmaps = [
+    graphs_dir, figures_dir = out_dir / GRAPHS_DIR, out_dir / FIGURES_DIR
+    annotated = {
+        name: submit(annotated_graph, graphs[name], graphs_dir)
+        for name in (g.OBJECTIVE_TARGET, g.OBJECTIVE_PROJECTION)
+    }
+    drawings = [
         submit(figures.goal_heatmap, graphs[g.OBJECTIVE_GOAL], goal_names, figures_dir),
         submit(figures.target_heatmap, graphs[g.OBJECTIVE_TARGET], figures_dir),
-    ]
-    drawings = [
-        submit(networks.target_network, annotated[g.OBJECTIVE_TARGET].result(), figures_dir),
+        submit(networks.target_network, annotated[g.OBJECTIVE_TARGET].result()[0], figures_dir),
         submit(
-            networks.projection_network, annotated[g.OBJECTIVE_PROJECTION].result(), figures_dir
+            networks.projection_network,
+            annotated[g.OBJECTIVE_PROJECTION].result()[0],
+            figures_dir,
         ),
     ]
+    annotated |= {
+        name: submit(annotated_graph, graph, graphs_dir)
+        for name, graph in graphs.items()
+        if name not in annotated
+    }
     done = {name: annotated[name].result() for name in graphs}
-    return done, [p for task in (*heatmaps, *drawings) for p in task.result()]
+    written = [p for _, files in done.values() for p in files]
+    written += [p for task in drawings for p in task.result()]
+    return {name: graph for name, (graph, _) in done.items()}, written
 
 
-def annotated_graph(graph: nx.Graph) -> nx.Graph:
+def annotated_graph(graph: nx.Graph, graphs_dir: Path) -> tuple[nx.Graph, list[Path]]:
+    """The graph with its metrics, and its files (exports.export_graph)."""
     metrics.annotate(graph)
-    return graph
+    return graph, exports.export_graph(graph, graphs_dir)
 
 
 def _done(function: Callable[..., T], *args: object) -> Future[T]:
