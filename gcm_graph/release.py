@@ -27,12 +27,7 @@ Triple = tuple[Node, Node, Node]
 
 def merged_graph(dataset: Dataset) -> Graph:
     """All named graphs in one graph (the default-graph view of the release)."""
-    merged = Graph()
-    bind_prefixes(merged)
-    for context in dataset.graphs():
-        for triple in context:
-            merged.add(triple)
-    return merged
+    return graph_of(triple for context in dataset.graphs() for triple in context)
 
 
 def graph_of(triples: Iterable[Triple]) -> Graph:

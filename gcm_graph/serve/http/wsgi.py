@@ -34,15 +34,13 @@ def make_wsgi_app(**config) -> Flask:
     return create_app(config)
 
 
-failed_to_warm: list[RuntimeError] = []
-
-
 def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
     """Serve until interrupted. The server answers as soon as it is bound (pages, /healthz
     "starting") while the query workers load the release; `announce` gets the 'listening on URL'
     line once they are warm. RuntimeError if they never get warm. The app's query pool is
     closed when it returns, also when the address cannot be bound."""
     server = None
+    failed_to_warm: list[RuntimeError] = []  # set by the thread that waits for the workers
     try:
         server = create_server(
             app,
@@ -56,9 +54,10 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
         )
         accept_in_batches(server)
         line = f"listening on http://{host}:{server.effective_port}/"
-        threading.Thread(
-            target=_announce_when_warm, args=(app, line, announce), daemon=True
-        ).start()
+        if not app.config.get("BACKEND_URL"):  # the pages' store, beside the query workers'
+            threading.Thread(target=_load_pages_store, args=(app,), daemon=True).start()
+        waiting = (app, line, announce, failed_to_warm)
+        threading.Thread(target=_announce_when_warm, args=waiting, daemon=True).start()
         server.run()
     except KeyboardInterrupt:
         if failed_to_warm:
@@ -72,15 +71,13 @@ def run(app: Flask, host: str, port: int, threads: int, announce=print) -> None:
                 pool.close()
 
 
-def _announce_when_warm(app: Flask, line: str, announce) -> None:
-    """Load the pages' store of this process beside the query workers, and say the server is
-    ready once they are warm; if they cannot get warm, stop the server (run raises)."""
-    if not app.config.get("BACKEND_URL"):
-        threading.Thread(target=_load_pages_store, args=(app,), daemon=True).start()
+def _announce_when_warm(app: Flask, line: str, announce, failed: list[RuntimeError]) -> None:
+    """Say the server is ready once its query workers are warm; if they cannot get warm, keep
+    the error in `failed` and stop the server (run raises it)."""
     try:
         warm_up(app)
     except RuntimeError as error:
-        failed_to_warm.append(error)
+        failed.append(error)
         _thread.interrupt_main()
         return
     announce(line)
