@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -90,6 +90,16 @@ def full_page_screenshot(driver: webdriver.Chrome, path: Path) -> None:
         "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
     )
     path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def follow(driver: webdriver.Chrome, action: Callable[[], object], timeout: float = 30) -> None:
+    """Do `action` (a click, a submit) and wait until the page it leads to has replaced this one.
+
+    A click returns once the browser has dispatched it, not once the next page is loaded, so
+    reading the page (or its URL) right after it can still see the old one."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old))
 
 
 @pytest.fixture
