@@ -42,6 +42,10 @@ RECYCLE_MB = 256  # growth of a worker's resident memory beyond its warm size be
 MAX_BACKOFF_S = 10.0  # longest pause between restarts of workers that die while starting
 
 
+class _NotDelivered(Exception):
+    """The job could not be sent to the worker: it had died, and nothing of the query ran."""
+
+
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
@@ -135,14 +139,19 @@ class QueryPool:
     def run(self, job: QueryJob, deadline: float, queue_timeout: float) -> QueryAnswer:
         """Answer `job`. PoolBusy if no worker is free within `queue_timeout` seconds (nothing
         runs then); DeadlineExceeded once it has run `deadline` seconds (its worker is killed);
-        WorkerDied if the worker died while answering."""
-        chosen = self._take(queue_timeout)
-        answer, rss = None, None
-        try:
-            answer, rss = self._ask(chosen, job, deadline)
-            return answer
-        finally:
-            self._give_back(chosen, rss)
+        WorkerDied if the worker died while answering. A worker found dead before the query
+        reached it (its death not yet heard of) gives the query to another one."""
+        until = time.monotonic() + queue_timeout
+        while True:
+            chosen = self._take(max(0.0, until - time.monotonic()))
+            rss = None
+            try:
+                answer, rss = self._ask(chosen, job, deadline)
+                return answer
+            except _NotDelivered:  # it died before the pool heard: the query never ran
+                log.info("query worker %s was gone before its query; retrying", chosen.pid)
+            finally:
+                self._give_back(chosen, rss)
 
     def close(self) -> None:
         with self._lock:
@@ -185,6 +194,10 @@ class QueryPool:
     def _ask(self, chosen: _Worker, job: QueryJob, deadline: float) -> tuple[QueryAnswer, int]:
         try:
             chosen.conn.send(job)
+        except OSError as error:  # the pipe is closed at the other end
+            chosen.doomed = True
+            raise _NotDelivered from error
+        try:
             ready = wait([chosen.conn, chosen.process.sentinel], timeout=deadline)
             if chosen.conn in ready:
                 answer, rss = chosen.conn.recv()
