@@ -15,11 +15,13 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 
 import pytest
 from conftest import FIXTURE_RELEASE
 
 from gcm_graph.serve import create_app
+from gcm_graph.serve.http.replicas import CONFIG_ENV, create_replica
 from gcm_graph.serve.query.admission import query_workers_starting, warm_up
 from gcm_graph.serve.query.jobs import ENGINE_EXTENSION
 from gcm_graph.serve.query.pool import QueryPool
@@ -27,23 +29,56 @@ from gcm_graph.serve.query.pool import QueryPool
 GUARD_S = 120.0  # only ends a hang
 
 
+# one worker, no fast lane; a query waits as long as it takes (no 503 for a slow machine)
+COLD_CONFIG = {
+    "RELEASE_DIR": str(FIXTURE_RELEASE),
+    "WORKERS": 1,
+    "FAST_LANE_SLOTS": 0,
+    "QUEUE_TIMEOUT_S": GUARD_S,
+}
+
+
 @pytest.fixture
-def cold_app(monkeypatch):
-    """An app whose query workers cannot become warm until `gate.set()`."""
-    gate = threading.Event()
+def gate(monkeypatch) -> Iterator[threading.Event]:
+    """Query workers cannot become warm until `gate.set()`."""
+    opened = threading.Event()
     on_ready = QueryPool._on_ready
 
     def held(self, worker):
-        gate.wait(GUARD_S)
+        opened.wait(GUARD_S)
         on_ready(self, worker)
 
     monkeypatch.setattr(QueryPool, "_on_ready", held)
-    app = create_app({"RELEASE_DIR": str(FIXTURE_RELEASE), "WORKERS": 1, "FAST_LANE_SLOTS": 0})
+    try:
+        yield opened
+    finally:
+        opened.set()
+
+
+@pytest.fixture
+def cold_app(gate):
+    """An app whose query workers cannot become warm until `gate.set()`."""
+    app = create_app(COLD_CONFIG)
     try:
         yield app, gate
     finally:
         gate.set()
         app.extensions[ENGINE_EXTENSION].close()
+
+
+def test_a_replica_is_handed_to_gunicorn_only_once_warm(gate, monkeypatch) -> None:
+    """gunicorn lets an instance accept once its app is made: create_replica waits for the
+    workers, so a new instance (a reload) does not take queries it would keep waiting."""
+    monkeypatch.setenv(CONFIG_ENV, json.dumps(COLD_CONFIG))
+    made: list = []
+    making = threading.Thread(target=lambda: made.append(create_replica()))
+    making.start()
+    making.join(0.2)
+    assert not made, "the replica was handed over with cold query workers"
+    gate.set()
+    making.join(GUARD_S)
+    assert made and not query_workers_starting(made[0])
+    made[0].extensions[ENGINE_EXTENSION].close()
 
 
 def test_healthz_says_starting_at_once_while_the_workers_are_cold(cold_app) -> None:

@@ -82,10 +82,17 @@ def replica_config() -> dict:
 
 
 def create_replica() -> Flask:
-    """One instance: the app with warm query workers (or its remote store checked)."""
+    """One instance: the app with warm query workers (or its remote store checked).
+
+    gunicorn loads the app in the instance before the instance accepts, so waiting here keeps a
+    new instance (a reload, a replaced one) off the shared socket until it can answer queries:
+    the warm instances answer meanwhile."""
+    from ..query.admission import warm_up
     from .wsgi import make_wsgi_app
 
-    return make_wsgi_app(**replica_config())
+    app = make_wsgi_app(**replica_config())
+    warm_up(app, timeout / 2)  # RuntimeError before gunicorn's `timeout` would kill it
+    return app
 
 
 def worker_exit(server, worker) -> None:  # gunicorn hook: the instance's query pool goes too
