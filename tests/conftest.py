@@ -1,9 +1,10 @@
 """Shared fixtures: the verified sources, and a real gcm-graph server (waitress + query workers)
 in a subprocess.
 
-`live_server` serves the hand-made fixture release (tests/fixtures/release) on a free loopback port
-with a 2 s query deadline; `built_server` serves the repository's build/ when the build has written gcm.nq (else the
-tests using it are skipped). Both are started once per session and stopped at the end. Use
+`live_server` serves the hand-made fixture release (tests/fixtures/release) on a free loopback
+port with a 2 s query deadline; `built_server` serves the repository's build/ when the build has
+written gcm.nq (else the tests using it are skipped), with a 20 s deadline. Both are started once
+per session and stopped at the end. Use
 `start_server(release_dir, **options)` for a server with other settings.
 """
 
@@ -23,6 +24,7 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 COMMITTED_RELEASE = REPOSITORY / "build"  # the release committed with the code
 FIXTURE_RELEASE = Path(__file__).parent / "fixtures" / "release"
 TEST_DEADLINE_S = 2.0
+BUILT_DEADLINE_S = 20.0  # below the clients' 30 s timeouts
 
 
 @dataclass(frozen=True)
@@ -79,5 +81,8 @@ def built_release() -> Path:
 
 @pytest.fixture(scope="session")
 def built_server(built_release: Path) -> Iterator[LiveServer]:
-    with start_server(built_release) as server:
+    """The committed release with a generous deadline: its tests run real catalogue queries,
+    which a loaded machine may slow tenfold; none of them tests the deadline (live_server's
+    do)."""
+    with start_server(built_release, deadline=BUILT_DEADLINE_S) as server:
         yield server

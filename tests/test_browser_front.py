@@ -222,8 +222,14 @@ def test_the_origin_and_csp_checks_can_fail(front, built_server: LiveServer):
         "var i = document.createElement('img'); i.src = 'http://127.0.0.2:9/x.png';"
         "document.body.appendChild(i);"
     )
-    WebDriverWait(front, WAIT).until(
-        lambda d: len(d.execute_script("return window.__cspViolations;")) >= 2
+    WebDriverWait(front, WAIT).until(  # both violations reported, the image's attempt recorded
+        lambda d: (
+            len(d.execute_script("return window.__cspViolations;")) >= 2
+            and d.execute_script(
+                "return performance.getEntriesByType('resource')"
+                ".some(e => e.name.startsWith('http://127.0.0.2:9/'));"
+            )
+        )
     )
     assert front.execute_script("return window.__ran;") is None  # the inline script did not run
     violations = " ".join(front.execute_script("return window.__cspViolations;"))

@@ -15,9 +15,9 @@ from gcm_graph.analysis.queries import ReleaseNotFound
 from gcm_graph.background import WORKERS, AnalysisProcess
 from gcm_graph.errors import ValidationFailure
 from gcm_graph.pipeline import build_release
+from testing.processes import wait_until_gone
 
 from support import (  # noqa: F401  (fresh_release: a fixture)
-    alive,
     children,
     differing_files,
     fresh_release,
@@ -58,10 +58,10 @@ def test_a_busy_analysis_process_stops_with_its_workers(fresh_release, tmp_path)
     assert len(workers) == WORKERS
     worker.start(fresh_release.out_dir, tmp_path / "analysis")
     time.sleep(1)
-    worker.stop()
-    time.sleep(0.5)
+    worker.stop()  # waits for the process itself
     assert worker._process.returncode is not None
-    assert not [w for w in workers if alive(w)]
+    for w in workers:  # its workers die with it (a SIGKILL, delivered when the kernel gets to it)
+        wait_until_gone(w)
 
 
 def test_an_idle_analysis_process_stops_at_once() -> None:

@@ -82,9 +82,17 @@ def test_identical_queries_are_answered_from_the_cache(budget_server: LiveServer
 
 @pytest.fixture(scope="module")
 def busy_server(fixture_release: Path) -> Iterator[LiveServer]:
-    """One general worker, a 3 s deadline, 1 s of queue wait: without a fast lane a cheap query
-    behind a heavy one would be turned away (503)."""
-    with start_server(fixture_release, deadline=3.0, workers=1, QUEUE_TIMEOUT_S=1.0) as server:
+    """One general worker, 1 s of queue wait: without a fast lane a cheap query behind a heavy
+    one would be turned away (503).
+
+    The deadline (10 s) is far beyond the loop below (it ends on the waiting heavy clients'
+    503s, about 2 s in), so no heavy query is stopped, and no general worker replaced, while
+    the cheap client asks. LIGHT_CLIENT_S = 5 s: a slow machine's cheap query (the health
+    probe's too) does not make its client heavy; the heavy clients only become known once
+    charged 10 s, heavy."""
+    with start_server(
+        fixture_release, deadline=10.0, workers=1, QUEUE_TIMEOUT_S=1.0, LIGHT_CLIENT_S=5.0
+    ) as server:
         yield server
 
 
