@@ -22,7 +22,13 @@ from flask import Blueprint, Request, Response, current_app, request
 from .. import formats
 from ..query import admission
 from ..query.jobs import ENGINE_EXTENSION, QueryEngine, QueryJob
-from ..query.policy import UPDATE_REFUSED, PolicyError, QueryPlan, analyse
+from ..query.policy import (
+    UPDATE_REFUSED,
+    PolicyError,
+    QueryPlan,
+    analyse,
+    refuse_foreign_graphs,
+)
 from ..query.prefixes import unknown_prefix_error
 from ..query.store import PREFIX_MAP, current_release
 from .compression import compress
@@ -99,8 +105,7 @@ def checked_query(text: str) -> QueryPlan:
     base, limit = config["BASE_URI"] + "sparql", config["MAX_QUERY_LENGTH"]
     plan = analyse(text, base_iri=base, max_length=limit)
     if plan.has_dataset:  # the release's graphs are looked up only for a query that names some
-        allowed = current_release().graph_names()
-        plan = analyse(text, base_iri=base, max_length=limit, allowed_graphs=allowed)
+        refuse_foreign_graphs(plan, current_release().graph_names())
     return plan
 
 

@@ -172,25 +172,31 @@ def analyse(
         target = named if graph.type == "named_graph_clause" else default
         target.append(prologue.resolve(graph.named_children[0]))
         replacements[graph.named_children[0].start_byte] = f"<{target[-1]}>"
-    if allowed_graphs is not None:
-        foreign = [g for g in default + named if g not in allowed_graphs]
-        if foreign:
-            raise PolicyError(
-                403,
-                f"The graph <{foreign[0]}> is not part of this release; FROM and FROM NAMED "
-                "may name only the release's graphs (listed in /.well-known/void).",
-            )
     head = f"BASE <{base_iri}> "
     if prologue.first_base is not None:  # its IRI, made absolute, stands for the endpoint's
         head = ""
         replacements[prologue.first_base.start_byte] = f"<{prologue.first_base_iri}>"
-    return QueryPlan(
+    plan = QueryPlan(
         form=_FORMS[operation[0].type],
         text=head + _serialise(tokens, replacements),
         text_without_dataset=head + _serialise([t for t in tokens if not t[1]], replacements),
         default_graphs=tuple(default),
         named_graphs=tuple(named),
     )
+    if allowed_graphs is not None:
+        refuse_foreign_graphs(plan, allowed_graphs)
+    return plan
+
+
+def refuse_foreign_graphs(plan: QueryPlan, allowed_graphs: Collection[str]) -> None:
+    """PolicyError (403) if the plan's FROM / FROM NAMED name a graph outside `allowed_graphs`."""
+    foreign = [g for g in plan.default_graphs + plan.named_graphs if g not in allowed_graphs]
+    if foreign:
+        raise PolicyError(
+            403,
+            f"The graph <{foreign[0]}> is not part of this release; FROM and FROM NAMED "
+            "may name only the release's graphs (listed in /.well-known/void).",
+        )
 
 
 def decode_codepoints(text: str) -> str:
