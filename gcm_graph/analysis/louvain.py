@@ -8,7 +8,7 @@ steps as networkx 3.x (`louvain_partitions` with resolution 1 and threshold 1e-7
 shuffles from `random.Random(seed)`, the same neighbour orders, the same float expressions in
 the same order, so the same comparisons) on lists indexed by node, with the level-0 graph
 prepared once for all the seeds. The result is the partition networkx returns, not an
-approximation of it; tests/test_analysis.py checks that against networkx on the release's
+approximation of it; tests/test_louvain.py checks that against networkx on the release's
 graphs and on random graphs.
 
 The arithmetic is exact only with integer edge weights (the analysis graphs' counts): then every
